@@ -1,0 +1,107 @@
+"""Actions on user accounts: created and changed by the office administrator only."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from jindu.audit import services as audit
+from jindu.audit.models import AuditAction
+from jindu.core.errors import NotAllowed, Refused
+
+from .models import User
+from .roles import ROLE_UNIT_KINDS, Role
+
+ACCOUNT_FIELDS = ("full_name", "role", "unit", "phone", "email", "is_active")
+
+
+def _require_office(actor) -> None:
+    if actor is not None and not actor.is_office_admin:
+        raise NotAllowed()
+
+
+def _check_role_unit(user: User) -> None:
+    if user.role in (Role.OFFICE_ADMIN, Role.LEADER) and user.unit is None:
+        return
+    if user.unit is None:
+        raise Refused(_("A user with this role must belong to a unit."), field="unit")
+    allowed = ROLE_UNIT_KINDS[user.role]
+    if user.unit.kind not in allowed:
+        raise Refused(
+            _("A “%(role)s” must belong to a unit of kind: %(kinds)s.")
+            % {
+                "role": Role(user.role).label,
+                "kinds": "、".join(str(_k_label(k)) for k in allowed),
+            },
+            field="unit",
+        )
+
+
+def _k_label(kind: str):
+    from jindu.orgs.models import UnitKind
+
+    return UnitKind(kind).label
+
+
+@transaction.atomic
+def create_user(actor, *, username: str, password: str, role: str, unit=None,
+                full_name: str = "", phone: str = "", email: str = "") -> User:
+    _require_office(actor)
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise Refused(_("This username is taken."), field="username")
+    user = User(username=username, role=role, unit=unit, full_name=full_name.strip(),
+                phone=phone, email=email)
+    _check_role_unit(user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit.record_create(actor, user)
+    return user
+
+
+@transaction.atomic
+def update_user(actor, user: User, **changes) -> User:
+    _require_office(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user)
+    for name, value in changes.items():
+        if name not in ACCOUNT_FIELDS:
+            raise TypeError(f"update_user() got an unexpected field {name!r}")
+        setattr(user, name, value)
+    _check_role_unit(user)
+    if actor is not None and user.pk == actor.pk and not user.is_active:
+        raise Refused(_("You cannot deactivate your own account."), field="is_active")
+    user.save()
+    if not user.is_active:
+        Token.objects.filter(user=user).delete()
+    audit.record_update(actor, user, before)
+    return user
+
+
+@transaction.atomic
+def set_password(actor, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        _require_office(actor)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor, AuditAction.UPDATE, user, changes={"password": ["***", "***"]})
+
+
+@transaction.atomic
+def issue_token(user: User, *, renew: bool = False) -> Token:
+    """The user's API token; ``renew`` replaces it, so the old one stops working at once."""
+    if renew:
+        Token.objects.filter(user=user).delete()
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit.record(user, AuditAction.TOKEN, user, model_label="accounts.User")
+    return token

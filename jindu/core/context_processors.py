@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.scoping import scope_for
+
+
+def navigation(request):
+    """The menu, adapted to the role: only what the user may open is shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    items = [(_("Home"), reverse("home"), "home")]
+    if not scope.is_empty:
+        items.append((_("Organisation"), reverse("orgs:unit_list"), "orgs"))
+        if scope.everything:
+            items.append((_("Member units"), reverse("orgs:member_unit_list"), "member_units"))
+            items.append((_("Police & judicial"), reverse("orgs:station_list"), "stations"))
+        items.append((_("Responsible leaders"), reverse("orgs:position_list"), "positions"))
+    if user.is_office_admin:
+        items.append((_("Users"), reverse("accounts:user_list"), "users"))
+        items.append((_("Audit trail"), reverse("audit:event_list"), "audit"))
+    return {"nav_items": items, "user_scope": scope}

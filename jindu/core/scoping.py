@@ -1,0 +1,124 @@
+"""The one place that decides what a user may see and change.
+
+Every view, API endpoint and export reads through ``Model.objects.restrict(user, action)``
+(after NetBox's ``RestrictedQuerySet``). A model says where its organisation unit is:
+
+* ``scope_path_field``: the name of a materialised-path field on the model itself (OrgUnit);
+* ``scope_unit_field``: the lookup to its OrgUnit foreign key (e.g. ``"org_unit"``);
+* ``scope_write_roles``: roles that may change it, within their jurisdiction (the office
+  administrator may always).
+
+A user's jurisdiction is a set of subtrees of the organisation: the whole county for the
+office and leaders, their own unit's subtree for township, grid and member-unit staff, and
+for a police station its own unit plus the townships it covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None = None
+    everything: bool = False
+    read_only: bool = True
+    paths: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.paths
+
+    def may(self, action: str, model: type[models.Model]) -> bool:
+        if self.is_empty:
+            return False
+        if action == VIEW:
+            return True
+        if self.read_only:
+            return False
+        from jindu.accounts.roles import Role
+
+        if self.role == Role.OFFICE_ADMIN:
+            return True
+        return self.role in getattr(model, "scope_write_roles", ())
+
+    def path_q(self, path_lookup: str) -> Q:
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        for path in self.paths:
+            condition |= Q(**{f"{path_lookup}__startswith": path})
+        return condition
+
+    def covers_path(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.paths)
+
+
+NO_SCOPE = Scope()
+
+
+def scope_for(user) -> Scope:
+    """The jurisdiction of ``user``; cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_jindu_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._jindu_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    from jindu.accounts.roles import Role
+
+    role = Role.OFFICE_ADMIN if user.is_superuser else user.role
+    if role == Role.OFFICE_ADMIN:
+        return Scope(role=role, everything=True, read_only=False)
+    if role == Role.LEADER:
+        return Scope(role=role, everything=True, read_only=True)
+    unit = user.unit
+    if unit is None or not unit.is_active:
+        return NO_SCOPE
+    paths = [unit.path]
+    if role == Role.POLICE_STATION:
+        paths += list(unit.covers.values_list("path", flat=True))
+    return Scope(role=role, everything=False, read_only=False, paths=tuple(paths))
+
+
+def path_lookup_for(model: type[models.Model]) -> str:
+    own = getattr(model, "scope_path_field", None)
+    if own:
+        return own
+    unit_field = getattr(model, "scope_unit_field", None)
+    if not unit_field:
+        raise TypeError(f"{model.__name__} declares neither scope_path_field nor scope_unit_field")
+    return f"{unit_field}__path"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        scope = scope_for(user)
+        if not scope.may(action, self.model):
+            return self.none()
+        if scope.everything:
+            return self
+        return self.filter(scope.path_q(path_lookup_for(self.model)))
+
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether ``user`` may perform ``action`` on this one object."""
+    model = type(obj)
+    return model._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def may_act_on_unit(user, action: str, model: type[models.Model], unit) -> bool:
+    """Whether ``user`` may ``action`` a ``model`` record attached to ``unit`` (for creation)."""
+    scope = scope_for(user)
+    return scope.may(action, model) and scope.covers_path(unit.path)

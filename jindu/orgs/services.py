@@ -1,0 +1,184 @@
+"""Actions on the organisation: the only code that writes OrgUnit and Position rows."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jindu.audit import services as audit
+from jindu.core.errors import NotAllowed, Refused
+from jindu.core.scoping import CHANGE, may_act_on_unit, scope_for
+
+from . import rules
+from .models import OrgUnit, Position, PositionRole, UnitLevel
+
+UNIT_FIELDS = ("code", "name", "kind", "parent", "address", "phone", "sort_order", "is_active")
+
+
+def _require_office(actor, model) -> None:
+    """The organisation itself is the office's to maintain (``actor=None`` is the system)."""
+    if actor is None:
+        return
+    if not scope_for(actor).may(CHANGE, model) or not scope_for(actor).everything:
+        raise NotAllowed()
+
+
+def _check_unit(unit: OrgUnit, *, exclude_pk=None) -> None:
+    errors: dict[str, list[str]] = {}
+    parent = unit.parent
+    problem = rules.parent_problem(unit.kind, parent.level if parent else None)
+    if problem:
+        errors.setdefault("parent", []).append(problem)
+    problem = rules.code_problem(unit.kind, unit.code, parent.code if parent else None)
+    if problem:
+        errors.setdefault("code", []).append(problem)
+    elif OrgUnit.objects.filter(code=unit.code).exclude(pk=exclude_pk).exists():
+        errors.setdefault("code", []).append(_("Another unit already has this code."))
+    if not unit.name.strip():
+        errors.setdefault("name", []).append(_("The name is required."))
+    if parent is not None and exclude_pk is not None and parent.path.startswith(unit.path):
+        errors.setdefault("parent", []).append(_("A unit cannot be moved under itself."))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise Refused(first, errors=errors)
+
+
+@transaction.atomic
+def create_unit(actor, *, code: str, name: str, kind: str, parent: OrgUnit | None = None,
+                address: str = "", phone: str = "", sort_order: int = 0,
+                covers=()) -> OrgUnit:
+    _require_office(actor, OrgUnit)
+    unit = OrgUnit(code=code.strip(), name=name.strip(), kind=kind, parent=parent,
+                   address=address, phone=phone, sort_order=sort_order)
+    unit.level = rules.level_of(kind)
+    _check_unit(unit)
+    unit.path = "/"  # provisional: the path needs the primary key
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    if covers:
+        _set_covers(unit, covers)
+    audit.record_create(actor, unit)
+    return unit
+
+
+@transaction.atomic
+def update_unit(actor, unit: OrgUnit, **changes) -> OrgUnit:
+    _require_office(actor, OrgUnit)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(unit)
+    old_path = unit.path
+    covers = changes.pop("covers", None)
+    for name, value in changes.items():
+        if name not in UNIT_FIELDS:
+            raise TypeError(f"update_unit() got an unexpected field {name!r}")
+        setattr(unit, name, value.strip() if isinstance(value, str) else value)
+    unit.level = rules.level_of(unit.kind)
+    _check_unit(unit, exclude_pk=unit.pk)
+    new_path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+    if new_path != old_path:
+        if unit.children.exists() and before["kind"] != unit.kind:
+            raise Refused(_("A unit with sub-units cannot change its kind."), field="kind")
+        unit.path = new_path
+        _move_subtree(old_path, new_path)
+    unit.save()
+    if covers is not None:
+        _set_covers(unit, covers)
+    audit.record_update(actor, unit, before)
+    return unit
+
+
+def _move_subtree(old_path: str, new_path: str) -> None:
+    for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(path=old_path):
+        child.path = new_path + child.path[len(old_path):]
+        child.save(update_fields=["path"])
+
+
+def _set_covers(unit: OrgUnit, covers) -> None:
+    if unit.level != UnitLevel.STATION:
+        raise Refused(_("Only police stations and judicial offices cover townships."),
+                      field="covers")
+    covers = list(covers)
+    if any(t.level != UnitLevel.TOWNSHIP for t in covers):
+        raise Refused(_("A station can only cover townships or the park."), field="covers")
+    unit.covers.set(covers)
+
+
+@transaction.atomic
+def set_coverage(actor, station: OrgUnit, townships) -> OrgUnit:
+    return update_unit(actor, station, covers=townships)
+
+
+def _check_position(position: Position) -> None:
+    errors: dict[str, list[str]] = {}
+    if not position.holder_name.strip():
+        errors.setdefault("holder_name", []).append(_("The holder's name is required."))
+    if position.end_date and position.end_date < position.start_date:
+        errors.setdefault("end_date", []).append(_("The tenure cannot end before it starts."))
+    overlapping = Position.objects.filter(org_unit=position.org_unit, role=position.role).exclude(
+        pk=position.pk
+    )
+    for other in overlapping:
+        starts_before_other_ends = other.end_date is None or position.start_date <= other.end_date
+        ends_after_other_starts = position.end_date is None or position.end_date >= other.start_date
+        if starts_before_other_ends and ends_after_other_starts:
+            errors.setdefault("start_date", []).append(
+                _("This tenure overlaps %(holder)s's (%(start)s – %(end)s) in the same role.")
+                % {
+                    "holder": other.holder_name,
+                    "start": other.start_date,
+                    "end": other.end_date or _("now"),
+                }
+            )
+            break
+    if errors:
+        raise Refused(next(iter(errors.values()))[0], errors=errors)
+
+
+@transaction.atomic
+def appoint(actor, *, org_unit: OrgUnit, role: str, holder_name: str,
+            start_date: datetime.date, title: str = "", notes: str = "",
+            end_date: datetime.date | None = None) -> Position:
+    """Record that ``holder_name`` takes ``role`` in ``org_unit`` from ``start_date``.
+
+    The current holder's open tenure ends the day before; the history stays.
+    """
+    if actor is not None and not may_act_on_unit(actor, CHANGE, Position, org_unit):
+        raise NotAllowed()
+    if role not in PositionRole.values:
+        raise Refused(_("Unknown role."), field="role")
+    current = (
+        Position.objects.select_for_update()
+        .filter(org_unit=org_unit, role=role, end_date__isnull=True)
+        .first()
+    )
+    if current is not None and start_date > current.start_date:
+        # A later tenure succeeds the open one; an earlier one is history being filled in and
+        # must fit before it (the overlap check says so if it does not).
+        before = audit.snapshot(current)
+        current.end_date = start_date - datetime.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+        audit.record_update(actor, current, before)
+    position = Position(org_unit=org_unit, role=role, holder_name=holder_name.strip(),
+                        title=title.strip(), notes=notes, start_date=start_date,
+                        end_date=end_date)
+    _check_position(position)
+    position.save()
+    audit.record_create(actor, position)
+    return position
+
+
+@transaction.atomic
+def update_position(actor, position: Position, **changes) -> Position:
+    if actor is not None and not may_act_on_unit(actor, CHANGE, Position, position.org_unit):
+        raise NotAllowed()
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    before = audit.snapshot(position)
+    for name, value in changes.items():
+        if name not in ("title", "holder_name", "start_date", "end_date", "notes"):
+            raise TypeError(f"update_position() got an unexpected field {name!r}")
+        setattr(position, name, value)
+    _check_position(position)
+    position.save()
+    audit.record_update(actor, position, before)
+    return position
