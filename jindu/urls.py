@@ -1,3 +1,28 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-urlpatterns = []
+from jindu.accounts.views import LoginView
+from jindu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", login_not_required(core_views.healthz), name="healthz"),
+    path("login/", login_not_required(LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("orgs/", include("jindu.orgs.urls")),
+    path("accounts/", include("jindu.accounts.urls")),
+    path("audit/", include("jindu.audit.urls")),
+    # The API authenticates by token or session and answers 401 itself (see core.middleware).
+    path("api/v1/", include("jindu.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="api-docs",
+    ),
+]

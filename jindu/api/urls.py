@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from jindu.accounts.api import MeView, TokenView
+from jindu.orgs.api import MemberUnitViewSet, OrgUnitViewSet, PositionViewSet, StationViewSet
+
+router = DefaultRouter()
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("member-units", MemberUnitViewSet, basename="member-unit")
+router.register("stations", StationViewSet, basename="station")
+router.register("positions", PositionViewSet, basename="position")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

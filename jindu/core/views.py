@@ -1,0 +1,52 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from jindu.core.errors import Refused
+from jindu.core.scoping import CHANGE, VIEW, can, scope_for
+
+
+def get_scoped_or_404(model, user, pk, action: str = VIEW):
+    """The object if ``user`` may see it (else 404, as if it did not exist); for a change,
+    403 when it is visible but not the user's to change."""
+    obj = get_object_or_404(model._default_manager.restrict(user, VIEW), pk=pk)
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def require_change(user, model) -> None:
+    if not scope_for(user).may(CHANGE, model):
+        raise PermissionDenied
+
+
+def paginate(request, queryset, per_page: int = 25):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def apply_refusal(form, exc: Refused) -> None:
+    """Show a service's refusal next to the fields it names (or above the form)."""
+    placed = False
+    for field, messages in (exc.errors or {}).items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def home(request):
+    from jindu.orgs import selectors
+
+    return render(request, "core/home.html", {"summary": selectors.summary_for(request.user)})
+
+
+@require_GET
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

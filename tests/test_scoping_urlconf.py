@@ -1,0 +1,145 @@
+"""Township A's staff cannot read or change township B's records through any URL.
+
+The test walks the whole URL conf. A URL that takes an object id must be listed in
+OUTSIDER_OBJECTS with the outsider's object it should be tried on; a new URL that is not
+listed fails the test, so no page or endpoint escapes the check.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from jindu.audit.models import AuditEvent
+
+# URL name → how to find township B's object of that kind in the test world.
+OUTSIDER_OBJECTS = {
+    "orgs:unit_detail": lambda w: w.township_b,
+    "orgs:unit_edit": lambda w: w.village_b,
+    "orgs:position_create": lambda w: w.township_b,
+    "orgs:position_edit": lambda w: w.position_b,
+    "accounts:user_edit": lambda w: w.users["township_b"],
+    "accounts:user_password": lambda w: w.users["township_b"],
+    "api:org-unit-detail": lambda w: w.grid_b,
+    "api:member-unit-detail": lambda w: w.member_unit,
+    "api:station-detail": lambda w: w.station_b,
+    "api:position-detail": lambda w: w.position_b,
+}
+# Text that only township B's records contain.
+OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
+# Parameterless URLs that are not pages (they serve files or schemas, not records).
+NOT_RECORD_PAGES = {"api:schema", "api-docs", "schema", "javascript-catalog"}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else None, prefix + str(
+                pattern.pattern
+            )
+
+
+def concrete(route: str, pk: int | None) -> str | None:
+    """Turn a route (path or regex) into a URL, with ``pk`` for its one parameter."""
+    route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+    if "(?P<format>" in route or "<drf_format_suffix" in route:
+        return None  # format-suffix duplicates of the same views
+    params = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", route)
+    if params and pk is None:
+        return None
+    url = re.sub(r"\(\?P<\w+>[^)]*\)", str(pk), route)
+    url = re.sub(r"<(?:\w+:)?\w+>", str(pk), url)
+    return "/" + url.lstrip("/")
+
+
+def all_routes():
+    return [(name, route) for name, route in walk() if not route.startswith("static")]
+
+
+def test_every_url_with_an_object_is_covered(world):
+    uncovered = []
+    for name, route in all_routes():
+        if ("<" in route or "(?P<pk>" in route) and "format" not in route:
+            if name not in OUTSIDER_OBJECTS:
+                uncovered.append((name, route))
+    assert not uncovered, f"add these URLs to OUTSIDER_OBJECTS: {uncovered}"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_outsider_objects_are_invisible_and_untouchable(world, client, api_as, method):
+    township_user = world.users["township_a"]
+    client.force_login(township_user)
+    api = api_as(township_user)
+    before = AuditEvent.objects.count()
+    checked = 0
+    for name, route in all_routes():
+        if name not in OUTSIDER_OBJECTS:
+            continue
+        url = concrete(route, OUTSIDER_OBJECTS[name](world).pk)
+        if url is None:
+            continue
+        agent = api if url.startswith("/api/") else client
+        response = getattr(agent, method)(url, data={"name": "改名", "holder_name": "x"},
+                                          format="json") if agent is api else getattr(
+            agent, method)(url, data={"name": "改名", "holder_name": "x"})
+        assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+        if response.status_code == 403:
+            # Only for a whole section the role may not use: the same answer for an id that
+            # does not exist, so the 403 says nothing about township B.
+            missing = concrete(route, 987654)
+            again = getattr(agent, method)(missing)
+            assert again.status_code == 403, (method, url)
+        if response.status_code == 404 or method == "get":
+            body = response.content.decode()
+            assert not any(m in body for m in OUTSIDER_MARKERS), (method, url)
+        checked += 1
+    assert checked >= len(OUTSIDER_OBJECTS)
+    assert AuditEvent.objects.count() == before, "an outsider request changed something"
+
+
+def test_list_pages_and_endpoints_show_no_outsider_records(world, client, api_as):
+    township_user = world.users["township_a"]
+    client.force_login(township_user)
+    api = api_as(township_user)
+    probes = [
+        "",
+        f"?parent={world.township_b.pk}",
+        f"?org_unit={world.township_b.pk}",
+        "?q=乙",
+        "?history=on&level=township",
+    ]
+    pages = 0
+    for name, route in all_routes():
+        if name in NOT_RECORD_PAGES or name in OUTSIDER_OBJECTS:
+            continue
+        url = concrete(route, None)
+        if url is None or name is None:
+            continue
+        for probe in probes:
+            agent = api if url.startswith("/api/") else client
+            response = agent.get(url + probe)
+            assert response.status_code in (200, 302, 400, 403, 405), (url, response.status_code)
+            body = response.content.decode(errors="replace")
+            leaked = [m for m in OUTSIDER_MARKERS if m in body]
+            assert not leaked, (url + probe, leaked)
+        pages += 1
+    assert pages >= 10
+
+
+def test_outsider_cannot_create_records_in_township_b(world, api_as):
+    api = api_as(world.users["township_a"])
+    before = AuditEvent.objects.count()
+    response = api.post(
+        "/api/v1/positions/",
+        {"org_unit": world.township_b.pk, "role": "direct_responsible",
+         "holder_name": "某人", "start_date": "2024-01-01"},
+        format="json",
+    )
+    assert response.status_code in (400, 403, 404)
+    assert AuditEvent.objects.count() == before
