@@ -1,0 +1,138 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright; never downloaded).
+
+Run alone with ``make browser-test`` (``pytest -m browser``).
+"""
+
+import os
+import shutil
+
+import pytest
+
+from conftest import PASSWORD, build_world
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_world(transactional_db, live_server):
+    return build_world()
+
+
+def new_page(browser, live_server, **context_args):
+    context = browser.new_context(base_url=live_server.url, **context_args)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return page, problems
+
+
+def log_in(page, username):
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+
+def test_office_admin_walks_the_main_pages(browser, live_server, live_world):
+    page, problems = new_page(browser, live_server)
+    log_in(page, "office_admin")
+    assert page.get_by_role("heading", name="您好").is_visible() or "您好" in page.content()
+
+    page.get_by_role("link", name="组织机构").first.click()
+    page.wait_for_url("**/orgs/")
+    assert page.get_by_role("link", name="甲镇").is_visible()
+    assert page.get_by_role("link", name="乙乡").is_visible()
+
+    # The level filter updates the list in place (HTMX) and keeps the URL shareable.
+    page.get_by_label("层级").select_option("village")
+    page.wait_for_url("**level=village**")
+    page.get_by_role("link", name="甲一村").wait_for()
+    assert page.get_by_role("link", name="甲镇").count() == 0
+
+    page.get_by_role("link", name="甲一村").click()
+    page.get_by_role("heading", name="甲一村").wait_for()
+    assert page.get_by_text("甲一村第一网格").is_visible()
+
+    page.goto(f"/orgs/{live_world.township_a.pk}/")
+    assert page.get_by_role("cell", name="赵测试").is_visible()
+    assert page.get_by_role("cell", name="第一责任人").is_visible()
+
+    for link in ("成员单位", "派出所与司法所", "责任领导", "用户管理", "审计日志"):
+        page.get_by_role("link", name=link).first.click()
+        page.wait_for_load_state()
+        assert page.locator("h1").first.is_visible()
+
+    # English is one click away.
+    page.get_by_label("语言").select_option("en")
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Organisation").first.wait_for()
+
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_office_admin_records_an_appointment_with_errors_in_chinese(
+    browser, live_server, live_world
+):
+    page, _ = new_page(browser, live_server)
+    log_in(page, "office_admin")
+    page.goto(f"/orgs/{live_world.township_a.pk}/positions/new/")
+    page.get_by_label("角色").select_option("first_responsible")
+    page.get_by_role("button", name="保存").click()
+    assert page.locator(".field-error").first.is_visible()
+    assert "该字段是必填项" in page.content()
+    page.get_by_label("任职人").fill("孙继任")
+    page.get_by_label("任职开始").fill("2025-03-01")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("任职已登记").wait_for()
+    assert page.get_by_role("cell", name="孙继任").is_visible()
+
+
+def test_township_user_sees_only_its_subtree(browser, live_server, live_world):
+    page, _ = new_page(browser, live_server)
+    log_in(page, "township_a")
+    page.goto("/orgs/")
+    assert page.get_by_role("link", name="甲镇").is_visible()
+    assert "乙乡" not in page.content()
+    response = page.goto(f"/orgs/{live_world.township_b.pk}/")
+    assert response.status == 404
+    assert "不在您的管辖范围内" in page.content()
+
+
+def test_grid_worker_on_a_phone(browser, live_server, live_world):
+    page, problems = new_page(browser, live_server, viewport={"width": 390, "height": 844},
+                              is_mobile=True, has_touch=True)
+    log_in(page, "grid_a")
+    nav = page.locator("#mainnav")
+    assert not nav.is_visible()
+    page.get_by_role("button", name="菜单").click()
+    assert nav.is_visible()
+    nav.get_by_role("link", name="组织机构").click()
+    page.wait_for_url("**/orgs/")
+    assert page.get_by_role("link", name="甲一村第一网格").is_visible()
+    assert "甲一村第二网格" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert not problems, problems
