@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jindu.core",
+    "jindu.policy",
     "jindu.audit",
     "jindu.orgs",
     "jindu.accounts",
@@ -278,6 +279,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jindu@localhost")
 
 # The county this installation serves (GB/T 2260 code); the demo loads Hengyang County's.
 JINDU_COUNTY_CODE = os.environ.get("JINDU_COUNTY_CODE", "430421")
+# The rules in force: the id of a policy file in JINDU_POLICY_DIR (policies/README.md).
+JINDU_POLICY_DIR = Path(os.environ.get("JINDU_POLICY_DIR", BASE_DIR / "policies"))
+JINDU_POLICY = os.environ.get("JINDU_POLICY", "hengyang-2018")
 
 LOGGING = {
     "version": 1,

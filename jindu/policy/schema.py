@@ -1,0 +1,171 @@
+"""The policy file as typed, immutable data. Built only by ``loader.load_policy``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    number: str
+    chapter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    article: str
+    clause: str = ""
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    name: str
+    short_name: str
+    rank: int
+    article: str
+    clause: str
+    period_months: int
+    extensions_allowed: int
+    extension_months: int
+    period_article: str
+    after_extensions: str  # "continue" | "decide"
+    continue_months: int
+    lower_to: str
+    shift_to_working_day: bool
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    name: str
+    article: str
+    clause: str
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApplicationKind:
+    code: str
+    name: str
+    article: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    name: str
+    article: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    name: str
+    min: float
+
+
+@dataclass(frozen=True)
+class EvaluationItem:
+    code: str
+    section: str  # "objective" | "subjective"
+    name: str
+    points: float = 0
+    deduct_per: float = 0
+    veto: bool = False
+    percentage: bool = False
+    article: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    article: str
+    weights_article: str
+    objective_weight: float
+    subjective_weight: float
+    objective_must_outweigh: bool
+    methods: tuple[Choice, ...]
+    grades: tuple[Grade, ...]
+    veto_grade: str
+    recommendations: tuple[Choice, ...]
+    items: tuple[EvaluationItem, ...]
+
+
+@dataclass(frozen=True)
+class ListingObligation:
+    kind: str
+    name: str
+    article: str
+    owner: str  # "listed_unit" | "office"
+    schedule: str  # "anniversary" | "period_end" | "calendar_year"
+    due: str = ""  # MM-DD for calendar_year
+    shift_to_working_day: bool = False
+
+
+@dataclass(frozen=True)
+class Consequence:
+    kind: str
+    name: str
+    when: str  # "listed" | "period_missed" | "extension_missed"
+    levels: tuple[str, ...]
+    target: str  # "unit" | "responsible_persons"
+    article: str
+    clause: str = ""
+    awards: tuple[str, ...] = ()
+    scope: str = ""
+    min_tenure_months_before_listing: int = 0
+    only_if_tenure_months_before_listing: int = 0
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    issuer: str
+    title: str
+    short_title: str
+    document_no: str
+    document_date: datetime.date
+    effective_date: datetime.date
+    effective_article: str
+    designation_levels: tuple[str, ...]
+    designation_article: str
+    village_article: str
+    decided_by: str
+    office: str
+    categories: tuple[Category, ...]
+    levels: tuple[Level, ...]
+    lowering_new_period: str
+    lowering_article: str
+    rules: dict
+    conditions: tuple[Condition, ...]
+    application_kinds: tuple[ApplicationKind, ...]
+    evaluation: EvaluationRules
+    listing_obligations: tuple[ListingObligation, ...]
+    consequences: tuple[Consequence, ...]
+    articles: dict[str, Article] = field(default_factory=dict)
+    source: str = ""
+
+    def level(self, code: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.code == code), None)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def condition(self, code: str) -> Condition | None:
+        return next((c for c in self.conditions if c.code == code), None)
+
+    @property
+    def condition_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.conditions)
+
+    def rule_article(self, key: str) -> str:
+        return self.rules.get(key, "")
+
+    def cite(self, *articles: str) -> str:
+        """``依据《衡阳县禁毒重点整治工作办法》第十三条``: how the documents name a basis."""
+        return f"依据{self.short_title}{'、'.join(a for a in articles if a)}"
