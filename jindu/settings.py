@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "jindu.audit",
     "jindu.orgs",
     "jindu.accounts",
+    "jindu.rectification",
+    "jindu.supervision",
     "jindu.api",
 ]
 

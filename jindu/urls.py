@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
 from django.templatetags.static import static
+from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -20,6 +20,8 @@ urlpatterns = [
     path("orgs/", include("jindu.orgs.urls")),
     path("accounts/", include("jindu.accounts.urls")),
     path("audit/", include("jindu.audit.urls")),
+    path("rectification/", include("jindu.rectification.urls")),
+    path("files/<int:pk>/", core_views.attachment_download, name="attachment"),
     # The API authenticates by token or session and answers 401 itself (see core.middleware).
     path("api/v1/", include("jindu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -87,8 +87,13 @@ def test_office_appoints_a_successor_and_history_is_kept(world, api_as):
     api = api_as(world.users["office_admin"])
     response = api.post(
         "/api/v1/positions/",
-        {"org_unit": world.township_a.pk, "role": "first_responsible",
-         "holder_name": "孙继任", "start_date": "2024-07-01", "title": "党委书记"},
+        {
+            "org_unit": world.township_a.pk,
+            "role": "first_responsible",
+            "holder_name": "孙继任",
+            "start_date": "2024-07-01",
+            "title": "党委书记",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -106,8 +111,13 @@ def test_invalid_position_gets_400_with_detail_and_changes_nothing(world, api_as
     before = Position.objects.count()
     response = api.post(
         "/api/v1/positions/",
-        {"org_unit": world.township_a.pk, "role": "first_responsible",
-         "holder_name": "周早到", "start_date": "2018-01-01", "end_date": "2019-12-31"},
+        {
+            "org_unit": world.township_a.pk,
+            "role": "first_responsible",
+            "holder_name": "周早到",
+            "start_date": "2018-01-01",
+            "end_date": "2019-12-31",
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -120,8 +130,12 @@ def test_only_the_office_may_post_positions(world, api_as, persona):
     api = api_as(world.users[persona])
     response = api.post(
         "/api/v1/positions/",
-        {"org_unit": world.users[persona].unit_id, "role": "direct_responsible",
-         "holder_name": "李某", "start_date": "2024-01-01"},
+        {
+            "org_unit": world.users[persona].unit_id,
+            "role": "direct_responsible",
+            "holder_name": "李某",
+            "start_date": "2024-01-01",
+        },
         format="json",
     )
     assert response.status_code in (400, 403)
@@ -131,8 +145,9 @@ def test_only_the_office_may_post_positions(world, api_as, persona):
 
 def test_leader_cannot_change_a_visible_position(world, api_as):
     api = api_as(world.users["leader"])
-    response = api.patch(f"/api/v1/positions/{world.position_a.pk}/",
-                         {"holder_name": "改"}, format="json")
+    response = api.patch(
+        f"/api/v1/positions/{world.position_a.pk}/", {"holder_name": "改"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["detail"]
 

@@ -18,7 +18,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is required for the browser tests (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
@@ -28,8 +30,14 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -123,8 +131,9 @@ def test_township_user_sees_only_its_subtree(browser, live_server, live_world):
 
 
 def test_grid_worker_on_a_phone(browser, live_server, live_world):
-    page, problems = new_page(browser, live_server, viewport={"width": 390, "height": 844},
-                              is_mobile=True, has_touch=True)
+    page, problems = new_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     log_in(page, "grid_a")
     nav = page.locator("#mainnav")
     assert not nav.is_visible()

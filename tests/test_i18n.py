@@ -25,9 +25,11 @@ def test_every_string_has_a_chinese_translation():
 def test_translations_keep_their_placeholders():
     wrong = []
     for entry in chinese_entries():
-        pairs = [(entry.msgid, entry.msgstr)] if not entry.msgid_plural else [
-            (entry.msgid_plural, entry.msgstr_plural[0])
-        ]
+        pairs = (
+            [(entry.msgid, entry.msgstr)]
+            if not entry.msgid_plural
+            else [(entry.msgid_plural, entry.msgstr_plural[0])]
+        )
         for source, translated in pairs:
             if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translated)):
                 wrong.append(source)
@@ -54,9 +56,10 @@ def test_the_language_switch_gives_english(world, client):
 
 def test_form_errors_are_shown_in_chinese_next_to_the_field(world, client):
     client.force_login(world.users["office_admin"])
-    response = client.post(f"/orgs/{world.township_a.pk}/positions/new/",
-                           {"role": "first_responsible", "holder_name": "",
-                            "start_date": "2025-01-01"})
+    response = client.post(
+        f"/orgs/{world.township_a.pk}/positions/new/",
+        {"role": "first_responsible", "holder_name": "", "start_date": "2025-01-01"},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'class="field-error"' in page

@@ -24,11 +24,88 @@ OUTSIDER_OBJECTS = {
     "api:member-unit-detail": lambda w: w.member_unit,
     "api:station-detail": lambda w: w.station_b,
     "api:position-detail": lambda w: w.position_b,
+    "rectification:designation_detail": lambda w: w.b["designation"],
+    "rectification:decide_change": lambda w: w.b["designation"],
+    "rectification:assess": lambda w: w.b["designation"],
+    "rectification:report_create": lambda w: w.b["designation"],
+    "rectification:decision_document": lambda w: w.b["decision"],
+    "rectification:assessment_detail": lambda w: w.b["assessment"],
+    "rectification:application_detail": lambda w: w.b["application"],
+    "rectification:application_close": lambda w: w.b["application"],
+    "rectification:evaluation_detail": lambda w: w.b["evaluation"],
+    "attachment": lambda w: w.b["attachment"],
+    "api:designation-detail": lambda w: w.b["designation"],
+    "api:assessment-detail": lambda w: w.b["assessment"],
+    "api:decision-detail": lambda w: w.b["decision"],
+    "api:application-detail": lambda w: w.b["application"],
+    "api:evaluation-detail": lambda w: w.b["evaluation"],
+    "api:obligation-detail": lambda w: w.b["obligation"],
 }
 # Text that only township B's records contain.
 OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
 # Parameterless URLs that are not pages (they serve files or schemas, not records).
 NOT_RECORD_PAGES = {"api:schema", "api-docs", "schema", "javascript-catalog"}
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus township B's records of every kind that has a page."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jindu.core.services import attach
+    from jindu.rectification import services
+    from jindu.supervision.models import Obligation
+
+    leader, office = world.users["leader"], world.users["office_admin"]
+    application = services.submit_application(
+        world.users["township_b"],
+        org_unit=world.township_b,
+        kind="list",
+        year=2018,
+        level="key_supervision",
+        categories=["drug_abuse"],
+        reasons="乙乡申报",
+    )
+    attachment = attach(office, application, [SimpleUploadedFile("乙乡材料.pdf", b"%PDF-1.4")])[0]
+    decision = services.record_decision(
+        leader,
+        kind="list",
+        date=datetime.date(2018, 6, 1),
+        decision_no="乙1号",
+        org_unit=world.township_b,
+        level="key_supervision",
+        categories=["drug_abuse"],
+        source="application",
+        application=application,
+    )
+    designation = decision.designation
+    assessment = services.record_assessment(
+        office,
+        designation=designation,
+        date=datetime.date(2018, 9, 1),
+        conditions={"leadership": True},
+    )
+    evaluation = services.record_evaluation(
+        office,
+        org_unit=world.township_b,
+        year=2018,
+        date=datetime.date(2018, 12, 1),
+        methods=["field_visit"],
+        recorded={"public_satisfaction": 70},
+        recommendation="continue",
+    )
+    world.b = {
+        "application": application,
+        "attachment": attachment,
+        "decision": decision,
+        "designation": designation,
+        "assessment": assessment,
+        "evaluation": evaluation,
+        "obligation": Obligation.objects.filter(org_unit=world.township_b).first(),
+    }
+    return world
 
 
 def walk(resolver=None, prefix="", namespace=""):
@@ -40,8 +117,9 @@ def walk(resolver=None, prefix="", namespace=""):
                 ns = f"{namespace}{pattern.namespace}:"
             yield from walk(pattern, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else None, prefix + str(
-                pattern.pattern
+            yield (
+                f"{namespace}{pattern.name}" if pattern.name else None,
+                prefix + str(pattern.pattern),
             )
 
 
@@ -85,9 +163,11 @@ def test_outsider_objects_are_invisible_and_untouchable(world, client, api_as, m
         if url is None:
             continue
         agent = api if url.startswith("/api/") else client
-        response = getattr(agent, method)(url, data={"name": "改名", "holder_name": "x"},
-                                          format="json") if agent is api else getattr(
-            agent, method)(url, data={"name": "改名", "holder_name": "x"})
+        response = (
+            getattr(agent, method)(url, data={"name": "改名", "holder_name": "x"}, format="json")
+            if agent is api
+            else getattr(agent, method)(url, data={"name": "改名", "holder_name": "x"})
+        )
         assert response.status_code in (403, 404, 405), (method, url, response.status_code)
         if response.status_code == 403:
             # Only for a whole section the role may not use: the same answer for an id that
@@ -137,8 +217,12 @@ def test_outsider_cannot_create_records_in_township_b(world, api_as):
     before = AuditEvent.objects.count()
     response = api.post(
         "/api/v1/positions/",
-        {"org_unit": world.township_b.pk, "role": "direct_responsible",
-         "holder_name": "某人", "start_date": "2024-01-01"},
+        {
+            "org_unit": world.township_b.pk,
+            "role": "direct_responsible",
+            "holder_name": "某人",
+            "start_date": "2024-01-01",
+        },
         format="json",
     )
     assert response.status_code in (400, 403, 404)

@@ -10,9 +10,10 @@ from .roles import Role
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Username"),
-                               widget=forms.TextInput(attrs={"autofocus": True,
-                                                             "autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
 
 
 class UserForm(forms.ModelForm):
@@ -22,15 +23,16 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.restrict(actor, VIEW).filter(
-            is_active=True
-        )
+        self.fields["unit"].queryset = OrgUnit.objects.restrict(actor, VIEW).filter(is_active=True)
 
 
 class UserCreateForm(UserForm):
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput,
-                               help_text=_("At least 10 characters, not only digits."))
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 10 characters, not only digits."),
+    )
 
     class Meta(UserForm.Meta):
         fields = ["username", "password", "full_name", "role", "unit", "phone", "email"]
@@ -49,5 +51,6 @@ class PasswordForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )

@@ -45,14 +45,29 @@ def _k_label(kind: str):
 
 
 @transaction.atomic
-def create_user(actor, *, username: str, password: str, role: str, unit=None,
-                full_name: str = "", phone: str = "", email: str = "") -> User:
+def create_user(
+    actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit=None,
+    full_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
     _require_office(actor)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(_("This username is taken."), field="username")
-    user = User(username=username, role=role, unit=unit, full_name=full_name.strip(),
-                phone=phone, email=email)
+    user = User(
+        username=username,
+        role=role,
+        unit=unit,
+        full_name=full_name.strip(),
+        phone=phone,
+        email=email,
+    )
     _check_role_unit(user)
     try:
         validate_password(password, user)

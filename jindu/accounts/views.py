@@ -33,12 +33,14 @@ def user_list(request):
     users = User.objects.restrict(request.user).select_related("unit")
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
-            users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q)
-                                 | Q(unit__name__icontains=q))
+            users = users.filter(
+                Q(username__icontains=q) | Q(full_name__icontains=q) | Q(unit__name__icontains=q)
+            )
         if role := form.cleaned_data["role"]:
             users = users.filter(role=role)
-    return render(request, "accounts/user_list.html",
-                  {"form": form, "page": paginate(request, users)})
+    return render(
+        request, "accounts/user_list.html", {"form": form, "page": paginate(request, users)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,10 +74,16 @@ def user_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {
-        "form": form, "password_form": password_form, "target": target,
-        "title": _("Account %(name)s") % {"name": target.username},
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "password_form": password_form,
+            "target": target,
+            "title": _("Account %(name)s") % {"name": target.username},
+        },
+    )
 
 
 @require_POST

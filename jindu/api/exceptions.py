@@ -32,17 +32,24 @@ def exception_handler(exc, context):
             body["errors"] = {k: [str(m) for m in v] for k, v in exc.errors.items()}
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"detail": _first_message(errors), "errors": errors},
-                        status=status.HTTP_400_BAD_REQUEST)
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return Response(
+            {"detail": _first_message(errors), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, Http404):
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"detail": _("You do not have permission to do this.")},
-                        status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": _("You do not have permission to do this.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, (dict, list)) and (
-        not isinstance(response.data, dict) or "detail" not in response.data
+    if (
+        response is not None
+        and isinstance(response.data, (dict, list))
+        and (not isinstance(response.data, dict) or "detail" not in response.data)
     ):
         response.data = {"detail": _first_message(response.data), "errors": response.data}
     return response

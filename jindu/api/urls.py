@@ -3,12 +3,26 @@ from rest_framework.routers import DefaultRouter
 
 from jindu.accounts.api import MeView, TokenView
 from jindu.orgs.api import MemberUnitViewSet, OrgUnitViewSet, PositionViewSet, StationViewSet
+from jindu.rectification.api import (
+    ApplicationViewSet,
+    AssessmentViewSet,
+    DecisionViewSet,
+    DesignationViewSet,
+    EvaluationViewSet,
+)
+from jindu.supervision.api import ObligationViewSet
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
 router.register("member-units", MemberUnitViewSet, basename="member-unit")
 router.register("stations", StationViewSet, basename="station")
 router.register("positions", PositionViewSet, basename="position")
+router.register("designations", DesignationViewSet, basename="designation")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("obligations", ObligationViewSet, basename="obligation")
 
 app_name = "api"
 urlpatterns = [

@@ -15,7 +15,8 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("jindu_audit_request", default=RequestContext())
+NO_REQUEST = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("jindu_audit_request", default=NO_REQUEST)
 
 
 def current() -> RequestContext:

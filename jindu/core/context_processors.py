@@ -12,6 +12,8 @@ def navigation(request):
     scope = scope_for(user)
     items = [(_("Home"), reverse("home"), "home")]
     if not scope.is_empty:
+        if scope.role != "grid_worker":
+            items.append((_("Key rectification"), reverse("rectification:board"), "rectification"))
         items.append((_("Organisation"), reverse("orgs:unit_list"), "orgs"))
         if scope.everything:
             items.append((_("Member units"), reverse("orgs:member_unit_list"), "member_units"))

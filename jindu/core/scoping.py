@@ -6,7 +6,7 @@ Every view, API endpoint and export reads through ``Model.objects.restrict(user,
 * ``scope_path_field``: the name of a materialised-path field on the model itself (OrgUnit);
 * ``scope_unit_field``: the lookup to its OrgUnit foreign key (e.g. ``"org_unit"``);
 * ``scope_write_roles``: roles that may change it, within their jurisdiction (the office
-  administrator may always).
+  administrator may always; leaders are read-only except where a model names them).
 
 A user's jurisdiction is a set of subtrees of the organisation: the whole county for the
 office and leaders, their own unit's subtree for township, grid and member-unit staff, and
@@ -36,12 +36,14 @@ class Scope:
         return not self.everything and not self.paths
 
     def may(self, action: str, model: type[models.Model]) -> bool:
+        """Whether the role may ``action`` records of ``model`` at all (within its subtrees).
+
+        The office administrator may change everything; any other role only the models that
+        name it in ``scope_write_roles`` (a leader, otherwise read-only, records decisions)."""
         if self.is_empty:
             return False
         if action == VIEW:
             return True
-        if self.read_only:
-            return False
         from jindu.accounts.roles import Role
 
         if self.role == Role.OFFICE_ADMIN:

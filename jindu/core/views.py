@@ -50,3 +50,24 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def attachment_download(request, pk: int):
+    """A file, if the user may see the record it belongs to (else 404, like a missing one)."""
+    from django.apps import apps
+    from django.http import FileResponse, Http404
+
+    from .models import Attachment
+
+    attachment = get_object_or_404(Attachment, pk=pk)
+    try:
+        model = apps.get_model(attachment.model)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if (
+        not model._default_manager.restrict(request.user, VIEW)
+        .filter(pk=attachment.object_id)
+        .exists()
+    ):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

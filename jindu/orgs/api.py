@@ -91,8 +91,15 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = [
-            "id", "org_unit", "role", "title", "holder_name", "start_date", "end_date",
-            "notes", "is_current",
+            "id",
+            "org_unit",
+            "role",
+            "title",
+            "holder_name",
+            "start_date",
+            "end_date",
+            "notes",
+            "is_current",
         ]
 
     def create(self, validated_data):
@@ -105,8 +112,9 @@ class PositionSerializer(serializers.ModelSerializer):
         validated_data.pop("org_unit", None)
         validated_data.pop("role", None)
         try:
-            return services.update_position(self.context["request"].user, instance,
-                                            **validated_data)
+            return services.update_position(
+                self.context["request"].user, instance, **validated_data
+            )
         except Refused as exc:
             raise _as_validation(exc) from exc
 
@@ -124,7 +132,9 @@ def _as_validation(exc: Refused):
         parameters=[
             OpenApiParameter("org_unit", OpenApiTypes.INT),
             OpenApiParameter("role", OpenApiTypes.STR, enum=PositionRole.values),
-            OpenApiParameter("current", OpenApiTypes.BOOL, description="only tenures current on `date`"),
+            OpenApiParameter(
+                "current", OpenApiTypes.BOOL, description="only tenures current on `date`"
+            ),
             OpenApiParameter("date", OpenApiTypes.DATE, description="defaults to today"),
         ]
     )
@@ -156,5 +166,3 @@ class PositionViewSet(
         if bool_param(self.request, "current"):
             queryset = queryset.current(date_param(self.request, "date"))
         return queryset
-
-

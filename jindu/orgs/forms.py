@@ -54,25 +54,35 @@ class PositionEditForm(PositionForm):
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
+    )
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
         choices=[("", _("All levels"))]
-        + [(c.value, c.label) for c in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP,
-                                        UnitLevel.VILLAGE, UnitLevel.GRID)],
+        + [
+            (c.value, c.label)
+            for c in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE, UnitLevel.GRID)
+        ],
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds")), *UnitKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *UnitKind.choices]
+    )
     inactive = forms.BooleanField(label=_("Include inactive"), required=False)
 
 
 class PositionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name, unit or post")}))
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *PositionRole.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, unit or post")}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *PositionRole.choices]
+    )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *UnitLevel.choices]
     )

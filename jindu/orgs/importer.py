@@ -22,10 +22,17 @@ from .models import OrgUnit, UnitKind
 HEADERS = ["编码", "名称", "类型", "上级编码", "地址", "电话"]
 # Kinds may be written in Chinese (as on the template) or as codes.
 KIND_NAMES = {
-    "县": UnitKind.COUNTY, "乡镇": UnitKind.TOWNSHIP, "镇": UnitKind.TOWNSHIP,
-    "乡": UnitKind.TOWNSHIP, "园区": UnitKind.PARK, "村": UnitKind.VILLAGE,
-    "社区": UnitKind.COMMUNITY, "网格": UnitKind.GRID, "成员单位": UnitKind.MEMBER_UNIT,
-    "派出所": UnitKind.POLICE_STATION, "司法所": UnitKind.JUDICIAL_OFFICE,
+    "县": UnitKind.COUNTY,
+    "乡镇": UnitKind.TOWNSHIP,
+    "镇": UnitKind.TOWNSHIP,
+    "乡": UnitKind.TOWNSHIP,
+    "园区": UnitKind.PARK,
+    "村": UnitKind.VILLAGE,
+    "社区": UnitKind.COMMUNITY,
+    "网格": UnitKind.GRID,
+    "成员单位": UnitKind.MEMBER_UNIT,
+    "派出所": UnitKind.POLICE_STATION,
+    "司法所": UnitKind.JUDICIAL_OFFICE,
 }
 MAX_ROWS = 20000
 
@@ -73,7 +80,7 @@ def _cell(value) -> str:
 def read_rows(file) -> tuple[list[Row], list[RowError]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception):  # noqa: BLE001
+    except (InvalidFileException, KeyError, OSError, ValueError, Exception):
         return [], [RowError(0, _("The file cannot be read as an Excel (.xlsx) workbook."))]
     sheet = workbook.worksheets[0]
     rows: list[Row] = []
@@ -82,21 +89,32 @@ def read_rows(file) -> tuple[list[Row], list[RowError]]:
     header = [_cell(v) for v in next(iterator, ())]
     if header[: len(HEADERS)] != HEADERS:
         workbook.close()
-        return [], [RowError(1, _("The first row must be the template's headers: %(headers)s.")
-                             % {"headers": "、".join(HEADERS)})]
+        return [], [
+            RowError(
+                1,
+                _("The first row must be the template's headers: %(headers)s.")
+                % {"headers": "、".join(HEADERS)},
+            )
+        ]
     for number, values in enumerate(iterator, start=2):
         values = [_cell(v) for v in (*values, *[None] * len(HEADERS))][: len(HEADERS)]
         if not any(values):
             continue
         if len(rows) >= MAX_ROWS:
-            errors.append(RowError(number, _("Too many rows: at most %(n)d per file.")
-                                   % {"n": MAX_ROWS}))
+            errors.append(
+                RowError(number, _("Too many rows: at most %(n)d per file.") % {"n": MAX_ROWS})
+            )
             break
         code, name, kind_text, parent_code, address, phone = values
         kind = KIND_NAMES.get(kind_text, kind_text)
         if kind not in UnitKind.values:
-            errors.append(RowError(number, _("Unknown kind “%(kind)s”: use one of %(kinds)s.")
-                                   % {"kind": kind_text, "kinds": "、".join(KIND_NAMES)}))
+            errors.append(
+                RowError(
+                    number,
+                    _("Unknown kind “%(kind)s”: use one of %(kinds)s.")
+                    % {"kind": kind_text, "kinds": "、".join(KIND_NAMES)},
+                )
+            )
             continue
         rows.append(Row(number, code, name, kind, parent_code, address, phone))
     workbook.close()
@@ -118,15 +136,22 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
         if not row.name:
             errors.append(RowError(row.number, _("The name is empty.")))
         if row.code in seen:
-            errors.append(RowError(row.number, _("Code %(code)s appears twice in the file.")
-                                   % {"code": row.code}))
+            errors.append(
+                RowError(
+                    row.number, _("Code %(code)s appears twice in the file.") % {"code": row.code}
+                )
+            )
             continue
         seen.add(row.code)
         parent = known.get(row.parent_code) if row.parent_code else None
         if row.parent_code and parent is None:
-            errors.append(RowError(row.number, _("Parent code %(code)s is neither in the system "
-                                                 "nor on an earlier row.")
-                                   % {"code": row.parent_code}))
+            errors.append(
+                RowError(
+                    row.number,
+                    _("Parent code %(code)s is neither in the system nor on an earlier row.")
+                    % {"code": row.parent_code},
+                )
+            )
             continue
         parent_level = rules.level_of(parent[0]) if parent else None
         problem = rules.parent_problem(row.kind, parent_level) or rules.code_problem(
@@ -136,9 +161,16 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
             errors.append(RowError(row.number, problem))
             continue
         if row.code in existing and existing[row.code] != (row.kind, row.parent_code):
-            errors.append(RowError(row.number, _("Unit %(code)s exists with another kind or "
-                                                 "parent; move it in the interface instead.")
-                                   % {"code": row.code}))
+            errors.append(
+                RowError(
+                    row.number,
+                    _(
+                        "Unit %(code)s exists with another kind or "
+                        "parent; move it in the interface instead."
+                    )
+                    % {"code": row.code},
+                )
+            )
             continue
         known[row.code] = (row.kind, row.parent_code)
     return errors
@@ -161,25 +193,40 @@ def import_units(actor, file) -> ImportReport:
         return report
     try:
         with transaction.atomic():
-            by_code = {u.code: u for u in OrgUnit.objects.filter(
-                code__in={r.code for r in rows} | {r.parent_code for r in rows})}
+            by_code = {
+                u.code: u
+                for u in OrgUnit.objects.filter(
+                    code__in={r.code for r in rows} | {r.parent_code for r in rows}
+                )
+            }
             for row in rows:
                 unit = by_code.get(row.code)
                 if unit is None:
                     unit = services.create_unit(
-                        actor, code=row.code, name=row.name, kind=row.kind,
-                        parent=by_code.get(row.parent_code), address=row.address, phone=row.phone,
+                        actor,
+                        code=row.code,
+                        name=row.name,
+                        kind=row.kind,
+                        parent=by_code.get(row.parent_code),
+                        address=row.address,
+                        phone=row.phone,
                     )
                     by_code[unit.code] = unit
                     report.created += 1
                 elif (unit.name, unit.address, unit.phone) != (row.name, row.address, row.phone):
-                    services.update_unit(actor, unit, name=row.name, address=row.address,
-                                         phone=row.phone)
+                    services.update_unit(
+                        actor, unit, name=row.name, address=row.address, phone=row.phone
+                    )
                     report.updated += 1
                 else:
                     report.unchanged += 1
-            audit.record(actor, AuditAction.IMPORT, model_label="orgs.OrgUnit",
-                         object_repr=_("Organisation import"), changes={"counts": report.counts()})
+            audit.record(
+                actor,
+                AuditAction.IMPORT,
+                model_label="orgs.OrgUnit",
+                object_repr=_("Organisation import"),
+                changes={"counts": report.counts()},
+            )
     except Refused as exc:
         report.errors = [RowError(0, str(exc.message))]
         report.created = report.updated = report.unchanged = 0

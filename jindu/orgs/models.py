@@ -132,7 +132,9 @@ class PositionQuerySet(ScopedQuerySet):
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class Position(models.Model):

@@ -67,8 +67,10 @@ def code_problem(kind: str, code: str, parent_code: str | None) -> str | None:
     if level in (UnitLevel.DEPARTMENT, UnitLevel.STATION):
         county = (parent_code or "")[:6]
         if not re.fullmatch(rf"{county}{_DEPT_LETTER[kind]}\d{{2,3}}", code):
-            return _("The code must be the county code, the letter %(letter)s and a number, "
-                     "e.g. %(example)s.") % {
+            return _(
+                "The code must be the county code, the letter %(letter)s and a number, "
+                "e.g. %(example)s."
+            ) % {
                 "letter": _DEPT_LETTER[kind],
                 "example": f"{county}{_DEPT_LETTER[kind]}01",
             }
@@ -76,17 +78,23 @@ def code_problem(kind: str, code: str, parent_code: str | None) -> str | None:
     if level == UnitLevel.TOWNSHIP:
         county = (parent_code or "")[:6]
         if not re.fullmatch(rf"{county}\d{{3}}000", code) or code[6:9] == "000":
-            return _("A township code has 12 digits: the county's 6, three for the township "
-                     "(not 000) and 000, e.g. %(example)s.") % {"example": f"{county}100000"}
+            return _(
+                "A township code has 12 digits: the county's 6, three for the township "
+                "(not 000) and 000, e.g. %(example)s."
+            ) % {"example": f"{county}100000"}
         return None
     if level == UnitLevel.VILLAGE:
         township = (parent_code or "")[:9]
         if not re.fullmatch(rf"{township}\d{{3}}", code) or code.endswith("000"):
-            return _("A village code has 12 digits: the township's first 9 and three for the "
-                     "village (not 000), e.g. %(example)s.") % {"example": f"{township}201"}
+            return _(
+                "A village code has 12 digits: the township's first 9 and three for the "
+                "village (not 000), e.g. %(example)s."
+            ) % {"example": f"{township}201"}
         return None
     parent = parent_code or ""
     if not re.fullmatch(rf"{parent}\d{{3}}", code) or code.endswith("000"):
-        return _("A grid code is its village's 12-digit code followed by three digits "
-                 "(not 000), e.g. %(example)s.") % {"example": f"{parent}001"}
+        return _(
+            "A grid code is its village's 12-digit code followed by three digits "
+            "(not 000), e.g. %(example)s."
+        ) % {"example": f"{parent}001"}
     return None

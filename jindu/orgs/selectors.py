@@ -11,8 +11,16 @@ def visible_units(user):
     return OrgUnit.objects.restrict(user, VIEW)
 
 
-def unit_list(user, *, section: str = "geographic", q: str = "", level: str = "",
-              kind: str = "", parent: int | None = None, include_inactive: bool = False):
+def unit_list(
+    user,
+    *,
+    section: str = "geographic",
+    q: str = "",
+    level: str = "",
+    kind: str = "",
+    parent: int | None = None,
+    include_inactive: bool = False,
+):
     queryset = visible_units(user).select_related("parent")
     if section == "member_units":
         queryset = queryset.filter(kind=UnitKind.MEMBER_UNIT)
@@ -39,13 +47,12 @@ def visible_ancestors(user, unit: OrgUnit):
 
 
 def positions_of(user, unit: OrgUnit):
-    return Position.objects.restrict(user, VIEW).filter(org_unit=unit).order_by(
-        "role", "-start_date"
+    return (
+        Position.objects.restrict(user, VIEW).filter(org_unit=unit).order_by("role", "-start_date")
     )
 
 
-def position_list(user, *, q: str = "", role: str = "", current_only: bool = True,
-                  level: str = ""):
+def position_list(user, *, q: str = "", role: str = "", current_only: bool = True, level: str = ""):
     queryset = Position.objects.restrict(user, VIEW).select_related("org_unit")
     if current_only:
         queryset = queryset.current()
@@ -72,6 +79,7 @@ def summary_for(user) -> dict:
         "scope": scope,
         "units": counts,
         "positions": Position.objects.restrict(user, VIEW).current().count(),
-        "roots": visible_units(user).filter(path__in=scope.paths) if not scope.everything
+        "roots": visible_units(user).filter(path__in=scope.paths)
+        if not scope.everything
         else visible_units(user).filter(parent__isnull=True, level=UnitLevel.COUNTY),
     }

@@ -44,12 +44,28 @@ def _check_unit(unit: OrgUnit, *, exclude_pk=None) -> None:
 
 
 @transaction.atomic
-def create_unit(actor, *, code: str, name: str, kind: str, parent: OrgUnit | None = None,
-                address: str = "", phone: str = "", sort_order: int = 0,
-                covers=()) -> OrgUnit:
+def create_unit(
+    actor,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    address: str = "",
+    phone: str = "",
+    sort_order: int = 0,
+    covers=(),
+) -> OrgUnit:
     _require_office(actor, OrgUnit)
-    unit = OrgUnit(code=code.strip(), name=name.strip(), kind=kind, parent=parent,
-                   address=address, phone=phone, sort_order=sort_order)
+    unit = OrgUnit(
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        address=address,
+        phone=phone,
+        sort_order=sort_order,
+    )
     unit.level = rules.level_of(kind)
     _check_unit(unit)
     unit.path = "/"  # provisional: the path needs the primary key
@@ -90,14 +106,15 @@ def update_unit(actor, unit: OrgUnit, **changes) -> OrgUnit:
 
 def _move_subtree(old_path: str, new_path: str) -> None:
     for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(path=old_path):
-        child.path = new_path + child.path[len(old_path):]
+        child.path = new_path + child.path[len(old_path) :]
         child.save(update_fields=["path"])
 
 
 def _set_covers(unit: OrgUnit, covers) -> None:
     if unit.level != UnitLevel.STATION:
-        raise Refused(_("Only police stations and judicial offices cover townships."),
-                      field="covers")
+        raise Refused(
+            _("Only police stations and judicial offices cover townships."), field="covers"
+        )
     covers = list(covers)
     if any(t.level != UnitLevel.TOWNSHIP for t in covers):
         raise Refused(_("A station can only cover townships or the park."), field="covers")
@@ -136,9 +153,17 @@ def _check_position(position: Position) -> None:
 
 
 @transaction.atomic
-def appoint(actor, *, org_unit: OrgUnit, role: str, holder_name: str,
-            start_date: datetime.date, title: str = "", notes: str = "",
-            end_date: datetime.date | None = None) -> Position:
+def appoint(
+    actor,
+    *,
+    org_unit: OrgUnit,
+    role: str,
+    holder_name: str,
+    start_date: datetime.date,
+    title: str = "",
+    notes: str = "",
+    end_date: datetime.date | None = None,
+) -> Position:
     """Record that ``holder_name`` takes ``role`` in ``org_unit`` from ``start_date``.
 
     The current holder's open tenure ends the day before; the history stays.
@@ -159,9 +184,15 @@ def appoint(actor, *, org_unit: OrgUnit, role: str, holder_name: str,
         current.end_date = start_date - datetime.timedelta(days=1)
         current.save(update_fields=["end_date"])
         audit.record_update(actor, current, before)
-    position = Position(org_unit=org_unit, role=role, holder_name=holder_name.strip(),
-                        title=title.strip(), notes=notes, start_date=start_date,
-                        end_date=end_date)
+    position = Position(
+        org_unit=org_unit,
+        role=role,
+        holder_name=holder_name.strip(),
+        title=title.strip(),
+        notes=notes,
+        start_date=start_date,
+        end_date=end_date,
+    )
     _check_position(position)
     position.save()
     audit.record_create(actor, position)

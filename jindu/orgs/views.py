@@ -40,14 +40,18 @@ def _unit_list(request, section: str):
         parent=int(parent) if parent and parent.isdigit() else None,
         include_inactive=filters.get("inactive", False),
     )
-    return render(request, "orgs/unit_list.html", {
-        "title": SECTIONS[section][0],
-        "section": section,
-        "form": form,
-        "page": paginate(request, units),
-        "can_create": scope_for(request.user).may(CHANGE, OrgUnit)
-        and scope_for(request.user).everything,
-    })
+    return render(
+        request,
+        "orgs/unit_list.html",
+        {
+            "title": SECTIONS[section][0],
+            "section": section,
+            "form": form,
+            "page": paginate(request, units),
+            "can_create": scope_for(request.user).may(CHANGE, OrgUnit)
+            and scope_for(request.user).everything,
+        },
+    )
 
 
 def unit_list(request):
@@ -66,17 +70,21 @@ def unit_detail(request, pk: int):
     unit = get_scoped_or_404(OrgUnit, request.user, pk)
     children = selectors.unit_list(request.user, parent=unit.pk, include_inactive=True)
     positions = list(selectors.positions_of(request.user, unit))
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit,
-        "ancestors": selectors.visible_ancestors(request.user, unit),
-        "children": paginate(request, children, 50),
-        "current_positions": [p for p in positions if p.is_current],
-        "past_positions": [p for p in positions if not p.is_current],
-        "covers": unit.covers.all() if unit.level == UnitLevel.STATION else None,
-        "covered_by": unit.covered_by.all() if unit.level == UnitLevel.TOWNSHIP else None,
-        "can_change": can(request.user, CHANGE, unit),
-        "can_appoint": scope_for(request.user).may(CHANGE, Position),
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.visible_ancestors(request.user, unit),
+            "children": paginate(request, children, 50),
+            "current_positions": [p for p in positions if p.is_current],
+            "past_positions": [p for p in positions if not p.is_current],
+            "covers": unit.covers.all() if unit.level == UnitLevel.STATION else None,
+            "covered_by": unit.covered_by.all() if unit.level == UnitLevel.TOWNSHIP else None,
+            "can_change": can(request.user, CHANGE, unit),
+            "can_appoint": scope_for(request.user).may(CHANGE, Position),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,9 +124,15 @@ def unit_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return render(request, "orgs/unit_form.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": unit.name}, "unit": unit,
-    })
+    return render(
+        request,
+        "orgs/unit_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": unit.name},
+            "unit": unit,
+        },
+    )
 
 
 def position_list(request):
@@ -131,9 +145,14 @@ def position_list(request):
         level=filters.get("level", ""),
         current_only=not filters.get("history", False),
     )
-    return render(request, "orgs/position_list.html", {
-        "form": form, "page": paginate(request, positions),
-    })
+    return render(
+        request,
+        "orgs/position_list.html",
+        {
+            "form": form,
+            "page": paginate(request, positions),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,9 +168,15 @@ def position_create(request, pk: int):
         else:
             messages.success(request, _("Appointment recorded."))
             return redirect("orgs:unit_detail", pk=unit.pk)
-    return render(request, "orgs/position_form.html", {
-        "form": form, "unit": unit, "title": _("Record an appointment"),
-    })
+    return render(
+        request,
+        "orgs/position_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": _("Record an appointment"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,9 +191,15 @@ def position_edit(request, pk: int):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:unit_detail", pk=position.org_unit_id)
-    return render(request, "orgs/position_form.html", {
-        "form": form, "unit": position.org_unit, "title": _("Edit tenure"),
-    })
+    return render(
+        request,
+        "orgs/position_form.html",
+        {
+            "form": form,
+            "unit": position.org_unit,
+            "title": _("Edit tenure"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,8 +212,11 @@ def unit_import(request):
         if report.ok:
             messages.success(
                 request,
-                _("Import finished: %(created)d created, %(updated)d updated, "
-                  "%(unchanged)d unchanged.") % report.counts(),
+                _(
+                    "Import finished: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                )
+                % report.counts(),
             )
             return redirect("orgs:unit_list")
     return render(request, "orgs/unit_import.html", {"form": form, "report": report})

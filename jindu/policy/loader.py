@@ -64,7 +64,7 @@ class _Reader:
         value = self.data[name]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             self.fail(name, f"must be {_kind_name(kind)}, not {type(value).__name__}")
         if choices is not None and value not in choices:
             self.fail(name, f"must be one of {', '.join(map(str, choices))}, not {value!r}")
@@ -110,9 +110,15 @@ class _Reader:
 
 
 def _kind_name(kind) -> str:
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-            dict: "a table", list: "a list", datetime.date: "a date (YYYY-MM-DD)"}.get(
-        kind, kind.__name__)
+    return {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        dict: "a table",
+        list: "a list",
+        datetime.date: "a date (YYYY-MM-DD)",
+    }.get(kind, kind.__name__)
 
 
 def _unique(path: str, key: str, codes: list[str]) -> None:
@@ -185,8 +191,12 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
     for r in level_readers:
         after = r.text("after_extensions", choices=AFTER_EXTENSIONS)
         level = Level(
-            code=_code(r), name=r.text("name"), short_name=r.text("short_name"),
-            rank=r.whole("rank", minimum=1), article=article(r), clause=r.text("clause", ""),
+            code=_code(r),
+            name=r.text("name"),
+            short_name=r.text("short_name"),
+            rank=r.whole("rank", minimum=1),
+            article=article(r),
+            clause=r.text("clause", ""),
             period_months=r.whole("period_months", minimum=1),
             extensions_allowed=r.whole("extensions_allowed"),
             extension_months=r.whole("extension_months", 0),
@@ -199,7 +209,7 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
         if level.extensions_allowed and level.extension_months < 1:
             r.fail("extension_months", "must be ≥ 1 when extensions are allowed")
         if after == "continue" and level.continue_months < 1:
-            r.fail("continue_months", "must be ≥ 1 when after_extensions is \"continue\"")
+            r.fail("continue_months", 'must be ≥ 1 when after_extensions is "continue"')
         levels.append(level)
     _unique(label, "levels", [lv.code for lv in levels])
     by_code = {lv.code: lv for lv in levels}
@@ -209,7 +219,9 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
             if target is None:
                 r.fail("lower_to", f"names no level {level.lower_to!r}")
             if target.rank >= level.rank:
-                r.fail("lower_to", f"{level.lower_to!r} is not a lower level (its rank is not lower)")
+                r.fail(
+                    "lower_to", f"{level.lower_to!r} is not a lower level (its rank is not lower)"
+                )
 
     lowering = root.table("lowering")
     rules_table = root.get("rules", dict)
@@ -234,20 +246,31 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
     consequences = _consequences(root, article, by_code)
 
     return Policy(
-        id=policy_id, issuer=head.text("issuer"), title=head.text("title"),
+        id=policy_id,
+        issuer=head.text("issuer"),
+        title=head.text("title"),
         short_title=head.text("short_title", f"《{head.text('title')}》"),
-        document_no=head.text("document_no", ""), document_date=document_date,
-        effective_date=effective_date, effective_article=article(head, "effective_article"),
+        document_no=head.text("document_no", ""),
+        document_date=document_date,
+        effective_date=effective_date,
+        effective_article=article(head, "effective_article"),
         designation_levels=designation_levels,
         designation_article=article(head, "designation_article"),
         village_article=article(head, "village_article", optional=True),
-        decided_by=head.text("decided_by"), office=head.text("office"),
-        categories=categories, levels=tuple(levels),
+        decided_by=head.text("decided_by"),
+        office=head.text("office"),
+        categories=categories,
+        levels=tuple(levels),
         lowering_new_period=lowering.text("new_period", choices=NEW_PERIOD),
         lowering_article=article(lowering),
-        rules=dict(rules_table), conditions=conditions, application_kinds=application_kinds,
-        evaluation=evaluation, listing_obligations=listing_obligations,
-        consequences=consequences, articles=articles, source=label,
+        rules=dict(rules_table),
+        conditions=conditions,
+        application_kinds=application_kinds,
+        evaluation=evaluation,
+        listing_obligations=listing_obligations,
+        consequences=consequences,
+        articles=articles,
+        source=label,
     )
 
 
@@ -255,12 +278,16 @@ def _evaluation(r: _Reader, article) -> EvaluationRules:
     objective = r.number("objective_weight", minimum=0)
     subjective = r.number("subjective_weight", minimum=0)
     if abs(objective + subjective - 1) > 1e-9:
-        r.fail("subjective_weight", f"the two weights must add up to 1 (they add up to "
-                                    f"{objective + subjective:g})")
+        r.fail(
+            "subjective_weight",
+            f"the two weights must add up to 1 (they add up to {objective + subjective:g})",
+        )
     must_outweigh = r.get("objective_must_outweigh", bool, default=False)
     if must_outweigh and objective <= subjective:
-        r.fail("objective_weight", "must be greater than subjective_weight "
-                                   "(objective_must_outweigh is true)")
+        r.fail(
+            "objective_weight",
+            "must be greater than subjective_weight (objective_must_outweigh is true)",
+        )
     methods = []
     for i, m in enumerate(r.get("methods", list)):
         if not isinstance(m, dict):
@@ -291,11 +318,15 @@ def _evaluation(r: _Reader, article) -> EvaluationRules:
     for ir in r.tables("items"):
         veto = ir.get("veto", bool, default=False)
         item = EvaluationItem(
-            code=_code(ir), section=ir.text("section", choices=SECTIONS), name=ir.text("name"),
-            points=ir.number("points", 0.0, minimum=0), deduct_per=ir.number("deduct_per", 0.0,
-                                                                              minimum=0),
-            veto=veto, percentage=ir.get("percentage", bool, default=False),
-            article=article(ir, optional=True), note=ir.text("note", ""),
+            code=_code(ir),
+            section=ir.text("section", choices=SECTIONS),
+            name=ir.text("name"),
+            points=ir.number("points", 0.0, minimum=0),
+            deduct_per=ir.number("deduct_per", 0.0, minimum=0),
+            veto=veto,
+            percentage=ir.get("percentage", bool, default=False),
+            article=article(ir, optional=True),
+            note=ir.text("note", ""),
         )
         if veto and item.points:
             ir.fail("points", "a veto item (一票否决) carries no points")
@@ -308,13 +339,21 @@ def _evaluation(r: _Reader, article) -> EvaluationRules:
     for section in SECTIONS:
         total = sum(i.points for i in items if i.section == section)
         if abs(total - 100) > 1e-9:
-            r.fail("items", f"the {section} items' points must add up to 100 (they add up to "
-                            f"{total:g})")
+            r.fail(
+                "items",
+                f"the {section} items' points must add up to 100 (they add up to {total:g})",
+            )
     return EvaluationRules(
-        article=article(r), weights_article=article(r, "weights_article"),
-        objective_weight=objective, subjective_weight=subjective,
-        objective_must_outweigh=must_outweigh, methods=tuple(methods), grades=tuple(grades),
-        veto_grade=veto_grade, recommendations=tuple(recommendations), items=tuple(items),
+        article=article(r),
+        weights_article=article(r, "weights_article"),
+        objective_weight=objective,
+        subjective_weight=subjective,
+        objective_must_outweigh=must_outweigh,
+        methods=tuple(methods),
+        grades=tuple(grades),
+        veto_grade=veto_grade,
+        recommendations=tuple(recommendations),
+        items=tuple(items),
     )
 
 
@@ -328,11 +367,17 @@ def _obligations(root: _Reader, article) -> tuple[ListingObligation, ...]:
                 datetime.date(2001, *map(int, due.split("-")))
             except (ValueError, TypeError):
                 r.fail("due", "must be a month and day MM-DD for a calendar_year schedule")
-        result.append(ListingObligation(
-            kind=_code(r, "kind"), name=r.text("name"), article=article(r),
-            owner=r.text("owner", choices=OWNERS), schedule=schedule, due=due,
-            shift_to_working_day=r.get("shift_to_working_day", bool, default=False),
-        ))
+        result.append(
+            ListingObligation(
+                kind=_code(r, "kind"),
+                name=r.text("name"),
+                article=article(r),
+                owner=r.text("owner", choices=OWNERS),
+                schedule=schedule,
+                due=due,
+                shift_to_working_day=r.get("shift_to_working_day", bool, default=False),
+            )
+        )
     kinds = [o.kind for o in result]
     if len(set(kinds)) != len(kinds):
         root.fail("listing_obligations", "each obligation kind may appear once")
@@ -346,13 +391,21 @@ def _consequences(root: _Reader, article, levels: dict) -> tuple[Consequence, ..
         for code in level_codes:
             if code not in levels:
                 r.fail("levels", f"names no level {code!r}")
-        result.append(Consequence(
-            kind=_code(r, "kind"), name=r.text("name"), when=r.text("when", choices=WHEN),
-            levels=level_codes, target=r.text("target", choices=TARGETS), article=article(r),
-            clause=r.text("clause", ""), awards=r.strings("awards", ()),
-            scope=r.text("scope", ""),
-            min_tenure_months_before_listing=r.whole("min_tenure_months_before_listing", 0),
-            only_if_tenure_months_before_listing=r.whole(
-                "only_if_tenure_months_before_listing", 0),
-        ))
+        result.append(
+            Consequence(
+                kind=_code(r, "kind"),
+                name=r.text("name"),
+                when=r.text("when", choices=WHEN),
+                levels=level_codes,
+                target=r.text("target", choices=TARGETS),
+                article=article(r),
+                clause=r.text("clause", ""),
+                awards=r.strings("awards", ()),
+                scope=r.text("scope", ""),
+                min_tenure_months_before_listing=r.whole("min_tenure_months_before_listing", 0),
+                only_if_tenure_months_before_listing=r.whole(
+                    "only_if_tenure_months_before_listing", 0
+                ),
+            )
+        )
     return tuple(result)

@@ -81,8 +81,10 @@ def _allow(listing: Listing, *basis: str) -> Outcome:
 def decide(policy: Policy, unit: Unit, req: Request) -> Outcome:
     """Whether the committee may take decision ``req`` about ``unit``, and the result."""
     if req.kind not in DECISION_KINDS:
-        return _refuse(_("Unknown decision kind “%(kind)s”.") % {"kind": req.kind},
-                       policy.rule_article("decision_article"))
+        return _refuse(
+            _("Unknown decision kind “%(kind)s”.") % {"kind": req.kind},
+            policy.rule_article("decision_article"),
+        )
     if req.date < policy.effective_date:
         return _refuse(
             _("The decision date is before %(title)s took effect (%(date)s).")
@@ -93,8 +95,10 @@ def decide(policy: Policy, unit: Unit, req: Request) -> Outcome:
         return _list(policy, unit, req)
     listing = unit.active
     if listing is None or listing.status != ACTIVE:
-        return _refuse(_("The unit has no active listing to change."),
-                       policy.rule_article("one_active_listing_article"))
+        return _refuse(
+            _("The unit has no active listing to change."),
+            policy.rule_article("one_active_listing_article"),
+        )
     if listing.last_decision_date and req.date < listing.last_decision_date:
         return _refuse(
             _("A decision cannot be dated before the listing's previous decision (%(date)s).")
@@ -109,43 +113,58 @@ def decide(policy: Policy, unit: Unit, req: Request) -> Outcome:
 
 def _list(policy: Policy, unit: Unit, req: Request) -> Outcome:
     if unit.level not in policy.designation_levels:
-        return _refuse(_("Units of this level cannot be listed under %(title)s.")
-                       % {"title": policy.short_title}, policy.designation_article)
+        return _refuse(
+            _("Units of this level cannot be listed under %(title)s.")
+            % {"title": policy.short_title},
+            policy.designation_article,
+        )
     if unit.active is not None and unit.active.status == ACTIVE:
         return _refuse(
-            _("The unit already has an active listing; its level and period change by decisions "
-              "on that listing."),
+            _(
+                "The unit already has an active listing; its level and period change by decisions "
+                "on that listing."
+            ),
             policy.rule_article("one_active_listing_article"),
         )
     level = policy.level(req.level)
     if level is None:
         first = policy.levels[0]
-        return _refuse(_("Choose a listing level defined by %(title)s.")
-                       % {"title": policy.short_title}, first.article)
+        return _refuse(
+            _("Choose a listing level defined by %(title)s.") % {"title": policy.short_title},
+            first.article,
+        )
     if not req.categories:
         return _refuse(_("A listing needs at least one category."), policy.categories[0].article)
     unknown = [c for c in req.categories if policy.category(c) is None]
     if unknown:
-        return _refuse(_("Unknown category: %(codes)s.") % {"codes": "、".join(unknown)},
-                       policy.categories[0].article)
+        return _refuse(
+            _("Unknown category: %(codes)s.") % {"codes": "、".join(unknown)},
+            policy.categories[0].article,
+        )
     if req.source == "application":
         if not req.has_application:
-            return _refuse(_("A listing on application needs the unit's application."),
-                           policy.rule_article("application_article"))
+            return _refuse(
+                _("A listing on application needs the unit's application."),
+                policy.rule_article("application_article"),
+            )
         source_article = policy.rule_article("application_article")
     elif req.source == "office_proposal":
         source_article = policy.rule_article("office_proposal_article")
     elif req.source == "rebound":
         if not unit.ever_lifted:
             return _refuse(
-                _("A direct listing for a rebound is only for a unit whose listing was lifted "
-                  "before."),
+                _(
+                    "A direct listing for a rebound is only for a unit whose listing was lifted "
+                    "before."
+                ),
                 policy.rule_article("rebound_article"),
             )
         source_article = policy.rule_article("rebound_article")
     else:
-        return _refuse(_("Say how the listing arose: application, office proposal or rebound."),
-                       policy.rule_article("decision_article"))
+        return _refuse(
+            _("Say how the listing arose: application, office proposal or rebound."),
+            policy.rule_article("decision_article"),
+        )
     listing = Listing(
         level=level.code,
         categories=tuple(dict.fromkeys(req.categories)),
@@ -163,15 +182,21 @@ def _list(policy: Policy, unit: Unit, req: Request) -> Outcome:
 def _extend(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
     if listing.extensions_used >= level.extensions_allowed:
         return _refuse(
-            _("%(level)s may be extended %(allowed)d time(s); this listing has used "
-              "%(used)d.")
-            % {"level": level.short_name, "allowed": level.extensions_allowed,
-               "used": listing.extensions_used},
+            _("%(level)s may be extended %(allowed)d time(s); this listing has used %(used)d.")
+            % {
+                "level": level.short_name,
+                "allowed": level.extensions_allowed,
+                "used": listing.extensions_used,
+            },
             level.period_article,
         )
     return _allow(
-        replace(listing, due_date=add_months(listing.due_date, level.extension_months),
-                extensions_used=listing.extensions_used + 1, last_decision_date=req.date),
+        replace(
+            listing,
+            due_date=add_months(listing.due_date, level.extension_months),
+            extensions_used=listing.extensions_used + 1,
+            last_decision_date=req.date,
+        ),
         level.period_article,
     )
 
@@ -185,8 +210,10 @@ def _continue(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
         )
     if listing.extensions_used < level.extensions_allowed:
         return _refuse(
-            _("A listing continues only after its extension has run out; this one has not been "
-              "extended yet."),
+            _(
+                "A listing continues only after its extension has run out; this one has not been "
+                "extended yet."
+            ),
             level.period_article,
         )
     if req.date < listing.due_date - datetime.timedelta(days=90):
@@ -196,8 +223,12 @@ def _continue(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
             level.period_article,
         )
     return _allow(
-        replace(listing, due_date=add_months(listing.due_date, level.continue_months),
-                continuations=listing.continuations + 1, last_decision_date=req.date),
+        replace(
+            listing,
+            due_date=add_months(listing.due_date, level.continue_months),
+            continuations=listing.continuations + 1,
+            last_decision_date=req.date,
+        ),
         level.period_article,
     )
 
@@ -209,8 +240,9 @@ def _conditions_refusal(policy: Policy, req: Request) -> Outcome | None:
     if not req.assessment_for_this_listing:
         return _refuse(_("The assessment belongs to another listing."), article)
     if not req.assessment_all_met:
-        return _refuse(_("Not all conditions are met: lowering or lifting needs every one."),
-                       article)
+        return _refuse(
+            _("Not all conditions are met: lowering or lifting needs every one."), article
+        )
     if req.assessment_date and req.assessment_date > req.date:
         return _refuse(_("The assessment is dated after the decision."), article)
     return None
@@ -219,31 +251,46 @@ def _conditions_refusal(policy: Policy, req: Request) -> Outcome | None:
 def _lower(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
     target = policy.level(level.lower_to) if level.lower_to else None
     if target is None:
-        return _refuse(_("%(level)s is already the lowest level; it can only be lifted.")
-                       % {"level": level.short_name}, level.article)
+        return _refuse(
+            _("%(level)s is already the lowest level; it can only be lifted.")
+            % {"level": level.short_name},
+            level.article,
+        )
     refusal = _conditions_refusal(policy, req)
     if refusal:
         return refusal
     if policy.lowering_new_period == "fresh":
-        lowered = replace(listing, level=target.code, period_start=req.date,
-                          due_date=period_end(req.date, target.period_months),
-                          extensions_used=0, continuations=0, last_decision_date=req.date)
+        lowered = replace(
+            listing,
+            level=target.code,
+            period_start=req.date,
+            due_date=period_end(req.date, target.period_months),
+            extensions_used=0,
+            continuations=0,
+            last_decision_date=req.date,
+        )
     else:
         lowered = replace(listing, level=target.code, last_decision_date=req.date)
-    return _allow(lowered, policy.rule_article("lower_lift_article"), policy.lowering_article,
-                  target.period_article)
+    return _allow(
+        lowered,
+        policy.rule_article("lower_lift_article"),
+        policy.lowering_article,
+        target.period_article,
+    )
 
 
 def _lift(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
     refusal = _conditions_refusal(policy, req)
     if refusal:
         return refusal
-    return _allow(replace(listing, status=LIFTED, lifted_date=req.date,
-                          last_decision_date=req.date),
-                  policy.rule_article("lower_lift_article"))
+    return _allow(
+        replace(listing, status=LIFTED, lifted_date=req.date, last_decision_date=req.date),
+        policy.rule_article("lower_lift_article"),
+    )
 
 
 # ---------------------------------------------------------------- assessments (art. 14)
+
 
 @dataclass(frozen=True)
 class AssessmentResult:
@@ -262,6 +309,7 @@ def assess(policy: Policy, conditions: dict[str, bool]) -> AssessmentResult:
 
 
 # ---------------------------------------------------------------- evaluations (art. 5, 19)
+
 
 @dataclass(frozen=True)
 class ItemScore:
@@ -288,8 +336,9 @@ def score_evaluation(policy: Policy, recorded: dict[str, float]) -> Score:
     rules = policy.evaluation
     unknown = set(recorded) - {i.code for i in rules.items}
     if unknown:
-        raise ValueError(_("Unknown scoresheet item: %(codes)s.")
-                         % {"codes": "、".join(sorted(unknown))})
+        raise ValueError(
+            _("Unknown scoresheet item: %(codes)s.") % {"codes": "、".join(sorted(unknown))}
+        )
     sections = {"objective": 0.0, "subjective": 0.0}
     items, vetoed = [], []
     for item in rules.items:
@@ -309,20 +358,28 @@ def score_evaluation(policy: Policy, recorded: dict[str, float]) -> Score:
             got = max(0.0, item.points - item.deduct_per * value)
         sections[item.section] += got
         items.append(ItemScore(item.code, item.section, value, round(got, 2)))
-    total = round(sections["objective"] * rules.objective_weight
-                  + sections["subjective"] * rules.subjective_weight, 2)
+    total = round(
+        sections["objective"] * rules.objective_weight
+        + sections["subjective"] * rules.subjective_weight,
+        2,
+    )
     if vetoed:
         grade = rules.veto_grade
     else:
         grade = next(g.code for g in rules.grades if total >= g.min)
     return Score(
-        objective=round(sections["objective"], 2), subjective=round(sections["subjective"], 2),
-        total=total, grade=grade, vetoed_by=tuple(vetoed), items=tuple(items),
+        objective=round(sections["objective"], 2),
+        subjective=round(sections["subjective"], 2),
+        total=total,
+        grade=grade,
+        vetoed_by=tuple(vetoed),
+        items=tuple(items),
         basis=tuple(dict.fromkeys((rules.weights_article, rules.article))),
     )
 
 
 # ---------------------------------------------------------------- obligations (art. 18, 19, 21)
+
 
 @dataclass(frozen=True)
 class ObligationSpec:
@@ -361,6 +418,5 @@ def listing_obligations(
             known = True
             if rule.shift_to_working_day:
                 day, known = next_working_day(day, is_workday)
-            specs.append(ObligationSpec(rule.kind, rule.owner, period, day, (rule.article,),
-                                        known))
+            specs.append(ObligationSpec(rule.kind, rule.owner, period, day, (rule.article,), known))
     return specs

@@ -20,12 +20,22 @@ def test_hengyang_measures_load_with_the_seven_categories_two_levels_six_conditi
     assert policy.id == "hengyang-2018"
     assert policy.effective_date == datetime.date(2018, 5, 2)
     assert [c.code for c in policy.categories] == [
-        "manufacturing", "smuggling_route", "transit_hub", "outbound_trafficking",
-        "illegal_planting", "drug_abuse", "other",
+        "manufacturing",
+        "smuggling_route",
+        "transit_hub",
+        "outbound_trafficking",
+        "illegal_planting",
+        "drug_abuse",
+        "other",
     ]
     assert [lv.code for lv in policy.levels] == ["key_rectification", "key_supervision"]
     assert policy.condition_codes == (
-        "leadership", "mechanisms", "groundwork", "education", "enforcement", "problem_relief",
+        "leadership",
+        "mechanisms",
+        "groundwork",
+        "education",
+        "enforcement",
+        "problem_relief",
     )
     assert len(policy.articles) == 36
     assert "继续挂牌整治" in policy.articles["第十三条"].text
@@ -50,31 +60,67 @@ def broken(mutate):
     [
         (lambda r: r["policy"].pop("issuer"), "policy.issuer", "is required"),
         (lambda r: r["levels"][0].update(period_months=0), "levels[0].period_months", "≥ 1"),
-        (lambda r: r["levels"][0].update(period_months="two years"), "levels[0].period_months",
-         "must be a whole number"),
-        (lambda r: r["levels"][0].update(lower_to="key_nothing"), "levels[0].lower_to",
-         "names no level"),
-        (lambda r: r["levels"][1].update(lower_to="key_rectification"), "levels[1].lower_to",
-         "not a lower level"),
-        (lambda r: r["levels"][0].update(after_extensions="forever"),
-         "levels[0].after_extensions", "must be one of"),
-        (lambda r: r["categories"][1].update(code="manufacturing"), "categories[1].code",
-         "duplicate"),
-        (lambda r: r["categories"][0].update(article="第九十九条"), "categories[0].article",
-         "not in [articles]"),
-        (lambda r: r["evaluation"].update(objective_weight=0.3, subjective_weight=0.7),
-         "evaluation.objective_weight", "greater than"),
-        (lambda r: r["evaluation"].update(objective_weight=0.6, subjective_weight=0.6),
-         "evaluation.subjective_weight", "add up to 1"),
-        (lambda r: r["evaluation"]["items"][2].update(points=30), "evaluation.items",
-         "add up to 100"),
+        (
+            lambda r: r["levels"][0].update(period_months="two years"),
+            "levels[0].period_months",
+            "must be a whole number",
+        ),
+        (
+            lambda r: r["levels"][0].update(lower_to="key_nothing"),
+            "levels[0].lower_to",
+            "names no level",
+        ),
+        (
+            lambda r: r["levels"][1].update(lower_to="key_rectification"),
+            "levels[1].lower_to",
+            "not a lower level",
+        ),
+        (
+            lambda r: r["levels"][0].update(after_extensions="forever"),
+            "levels[0].after_extensions",
+            "must be one of",
+        ),
+        (
+            lambda r: r["categories"][1].update(code="manufacturing"),
+            "categories[1].code",
+            "duplicate",
+        ),
+        (
+            lambda r: r["categories"][0].update(article="第九十九条"),
+            "categories[0].article",
+            "not in [articles]",
+        ),
+        (
+            lambda r: r["evaluation"].update(objective_weight=0.3, subjective_weight=0.7),
+            "evaluation.objective_weight",
+            "greater than",
+        ),
+        (
+            lambda r: r["evaluation"].update(objective_weight=0.6, subjective_weight=0.6),
+            "evaluation.subjective_weight",
+            "add up to 1",
+        ),
+        (
+            lambda r: r["evaluation"]["items"][2].update(points=30),
+            "evaluation.items",
+            "add up to 100",
+        ),
         (lambda r: r["evaluation"]["grades"].reverse(), "evaluation.grades", "highest"),
-        (lambda r: r["listing_obligations"][2].update(due="13-45"),
-         "listing_obligations[2].due", "MM-DD"),
-        (lambda r: r["consequences"][0].update(levels=["key_x"]), "consequences[0].levels",
-         "names no level"),
-        (lambda r: r["policy"].update(effective_date=datetime.date(2017, 1, 1)),
-         "policy.effective_date", "before document_date"),
+        (
+            lambda r: r["listing_obligations"][2].update(due="13-45"),
+            "listing_obligations[2].due",
+            "MM-DD",
+        ),
+        (
+            lambda r: r["consequences"][0].update(levels=["key_x"]),
+            "consequences[0].levels",
+            "names no level",
+        ),
+        (
+            lambda r: r["policy"].update(effective_date=datetime.date(2017, 1, 1)),
+            "policy.effective_date",
+            "before document_date",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -119,10 +165,14 @@ def test_add_months_goes_backwards_too():
 def test_a_report_due_on_a_holiday_moves_to_the_next_working_day():
     # National Day 2024: 10-05 is a holiday, 10-08 the first working day after.
     assert next_working_day(datetime.date(2024, 10, 5), is_workday) == (
-        datetime.date(2024, 10, 8), True)
+        datetime.date(2024, 10, 8),
+        True,
+    )
     # 2024-10-12 was a Saturday made a working day (调休).
     assert next_working_day(datetime.date(2024, 10, 12), is_workday) == (
-        datetime.date(2024, 10, 12), True)
+        datetime.date(2024, 10, 12),
+        True,
+    )
 
 
 def test_an_unknown_year_is_reported_not_guessed():

@@ -40,19 +40,27 @@ def build(policy, case):
     if "listing" in given:
         g = given["listing"]
         listing = rules.Listing(
-            level=g["level"], categories=tuple(g.get("categories", ["drug_abuse"])),
-            source=g.get("source", "office_proposal"), status=g.get("status", "active"),
-            listed_date=_date(g["listed"]), period_start=_date(g.get("period_start", g["listed"])),
-            due_date=_date(g["due"]), extensions_used=g.get("extensions_used", 0),
+            level=g["level"],
+            categories=tuple(g.get("categories", ["drug_abuse"])),
+            source=g.get("source", "office_proposal"),
+            status=g.get("status", "active"),
+            listed_date=_date(g["listed"]),
+            period_start=_date(g.get("period_start", g["listed"])),
+            due_date=_date(g["due"]),
+            extensions_used=g.get("extensions_used", 0),
             continuations=g.get("continuations", 0),
             last_decision_date=_date(g["last_decision"]) if "last_decision" in g else None,
         )
-    unit = rules.Unit(level=given["unit"], active=listing,
-                      ever_lifted=given.get("ever_lifted", False))
+    unit = rules.Unit(
+        level=given["unit"], active=listing, ever_lifted=given.get("ever_lifted", False)
+    )
     assessment = ask.get("assessment")
     request = rules.Request(
-        kind=ask["kind"], date=_date(ask["date"]), level=ask.get("level", ""),
-        categories=tuple(ask.get("categories", ())), source=ask.get("source", ""),
+        kind=ask["kind"],
+        date=_date(ask["date"]),
+        level=ask.get("level", ""),
+        categories=tuple(ask.get("categories", ())),
+        source=ask.get("source", ""),
         has_application=ask.get("has_application", False),
         assessment_all_met=None if assessment is None else assessment == "all_met",
         assessment_date=_date(ask["assessment_date"]) if "assessment_date" in ask else None,
@@ -88,8 +96,18 @@ def test_scenario(policy_id, case):
 
 def test_every_clause_of_articles_10_to_20_has_a_case():
     names = " ".join(c.values[1]["name"] for c in load_cases())
-    for number in ("第十条", "第十一条", "第十三条", "第十四条", "第十五条", "第十六条",
-                   "第十七条", "第十八条", "第十九条", "第二十条"):
+    for number in (
+        "第十条",
+        "第十一条",
+        "第十三条",
+        "第十四条",
+        "第十五条",
+        "第十六条",
+        "第十七条",
+        "第十八条",
+        "第十九条",
+        "第二十条",
+    ):
         assert number in names, number
     for clause in ("（一）", "（二）"):
         assert f"第十一条{clause}" in names

@@ -23,5 +23,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("--date must be YYYY-MM-DD") from exc
         enqueued = run_due(on)
-        self.stdout.write(f"{on}: enqueued {len(enqueued)} job(s)" + (
-            ": " + ", ".join(enqueued) if enqueued else " (all already ran today)"))
+        self.stdout.write(
+            f"{on}: enqueued {len(enqueued)} job(s)"
+            + (": " + ", ".join(enqueued) if enqueued else " (all already ran today)")
+        )
