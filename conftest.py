@@ -37,34 +37,65 @@ def build_world():
     from jindu.orgs import services as orgs
 
     county = orgs.create_unit(None, code="430421000000", name="测试县", kind="county")
-    township_a = orgs.create_unit(None, code="430421100000", name="甲镇", kind="township",
-                                  parent=county)
-    township_b = orgs.create_unit(None, code="430421101000", name="乙乡", kind="township",
-                                  parent=county)
-    village_a = orgs.create_unit(None, code="430421100201", name="甲一村", kind="village",
-                                 parent=township_a)
-    village_b = orgs.create_unit(None, code="430421101201", name="乙一村", kind="village",
-                                 parent=township_b)
-    grid_a = orgs.create_unit(None, code="430421100201001", name="甲一村第一网格", kind="grid",
-                              parent=village_a)
-    grid_a2 = orgs.create_unit(None, code="430421100201002", name="甲一村第二网格", kind="grid",
-                               parent=village_a)
-    grid_b = orgs.create_unit(None, code="430421101201001", name="乙一村第一网格", kind="grid",
-                              parent=village_b)
-    office_unit = orgs.create_unit(None, code="430421M01", name="县禁毒办", kind="member_unit",
-                                   parent=county)
-    member_unit = orgs.create_unit(None, code="430421M02", name="县教育局", kind="member_unit",
-                                   parent=county)
-    station_a = orgs.create_unit(None, code="430421P01", name="甲镇派出所", kind="police_station",
-                                 parent=county, covers=[township_a])
-    station_b = orgs.create_unit(None, code="430421P02", name="乙乡派出所", kind="police_station",
-                                 parent=county, covers=[township_b])
-    position_a = orgs.appoint(None, org_unit=township_a, role="first_responsible",
-                              holder_name="赵测试", title="党委书记",
-                              start_date=datetime.date(2019, 3, 1))
-    position_b = orgs.appoint(None, org_unit=township_b, role="first_responsible",
-                              holder_name="钱测试", title="党委书记",
-                              start_date=datetime.date(2020, 5, 1))
+    township_a = orgs.create_unit(
+        None, code="430421100000", name="甲镇", kind="township", parent=county
+    )
+    township_b = orgs.create_unit(
+        None, code="430421101000", name="乙乡", kind="township", parent=county
+    )
+    village_a = orgs.create_unit(
+        None, code="430421100201", name="甲一村", kind="village", parent=township_a
+    )
+    village_b = orgs.create_unit(
+        None, code="430421101201", name="乙一村", kind="village", parent=township_b
+    )
+    grid_a = orgs.create_unit(
+        None, code="430421100201001", name="甲一村第一网格", kind="grid", parent=village_a
+    )
+    grid_a2 = orgs.create_unit(
+        None, code="430421100201002", name="甲一村第二网格", kind="grid", parent=village_a
+    )
+    grid_b = orgs.create_unit(
+        None, code="430421101201001", name="乙一村第一网格", kind="grid", parent=village_b
+    )
+    office_unit = orgs.create_unit(
+        None, code="430421M01", name="县禁毒办", kind="member_unit", parent=county
+    )
+    member_unit = orgs.create_unit(
+        None, code="430421M02", name="县教育局", kind="member_unit", parent=county
+    )
+    station_a = orgs.create_unit(
+        None,
+        code="430421P01",
+        name="甲镇派出所",
+        kind="police_station",
+        parent=county,
+        covers=[township_a],
+    )
+    station_b = orgs.create_unit(
+        None,
+        code="430421P02",
+        name="乙乡派出所",
+        kind="police_station",
+        parent=county,
+        covers=[township_b],
+    )
+    position_a = orgs.appoint(
+        None,
+        org_unit=township_a,
+        role="first_responsible",
+        holder_name="赵测试",
+        title="党委书记",
+        start_date=datetime.date(2019, 3, 1),
+    )
+    position_b = orgs.appoint(
+        None,
+        org_unit=township_b,
+        role="first_responsible",
+        holder_name="钱测试",
+        title="党委书记",
+        start_date=datetime.date(2020, 5, 1),
+    )
     specs = {
         "office_admin": ("office_admin", office_unit),
         "leader": ("leader", county),
@@ -78,8 +109,23 @@ def build_world():
         name: accounts.create_user(None, username=name, password=PASSWORD, role=role, unit=unit)
         for name, (role, unit) in specs.items()
     }
-    return World(county, township_a, township_b, village_a, village_b, grid_a, grid_a2, grid_b,
-                 member_unit, office_unit, station_a, station_b, position_a, position_b, users)
+    return World(
+        county,
+        township_a,
+        township_b,
+        village_a,
+        village_b,
+        grid_a,
+        grid_a2,
+        grid_b,
+        member_unit,
+        office_unit,
+        station_a,
+        station_b,
+        position_a,
+        position_b,
+        users,
+    )
 
 
 @pytest.fixture
