@@ -145,3 +145,53 @@ def test_grid_worker_on_a_phone(browser, live_server, live_world):
     assert "甲一村第二网格" not in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     assert not problems, problems
+
+
+def test_leader_lists_a_township_and_a_refused_extension_cites_article_13(
+    browser, live_server, live_world
+):
+    page, problems = new_page(browser, live_server)
+    log_in(page, "leader")
+    page.get_by_role("link", name="重点整治", exact=True).click()
+    page.get_by_role("link", name="挂牌整治决定").click()
+    page.get_by_label("单位", exact=True).select_option(label="甲镇")
+    page.get_by_label("层级").select_option("key_supervision")
+    page.get_by_label("（六）毒品滥用严重").check()
+    page.get_by_label("挂牌来源").select_option("office_proposal")
+    page.get_by_label("决定日期").fill("2018-06-01")
+    page.get_by_label("文号").fill("衡禁毒委〔2018〕1号")
+    page.get_by_role("button", name="录入决定").click()
+    page.get_by_text("决定已录入").wait_for()
+    assert page.get_by_text("2018-06-01 – 2019-06-01").is_visible()
+
+    for attempt, date in enumerate(("2019-05-30", "2020-05-30"), start=2):
+        page.get_by_role("link", name="录入决定").click()
+        page.get_by_label("决定", exact=True).select_option("extend")
+        page.get_by_label("决定日期").fill(date)
+        page.get_by_label("文号").fill(f"衡禁毒委〔2019〕{attempt}号")
+        page.get_by_role("button", name="录入决定").click()
+        page.wait_for_load_state()
+    alert = page.locator(".refusal")
+    assert alert.is_visible()
+    assert "第十三条" in alert.inner_text()
+    assert "最多可延长 1 次" in alert.inner_text()
+    assert "未录入任何内容" in alert.inner_text()
+    assert not problems, problems
+
+
+def test_township_submits_an_application(browser, live_server, live_world):
+    page, _ = new_page(browser, live_server)
+    log_in(page, "township_a")
+    page.goto("/rectification/applications/new/")
+    page.get_by_label("申报对象").select_option(label="甲一村")
+    page.get_by_label("申报事项").select_option("list")
+    page.get_by_label("申报级别").select_option("key_supervision")
+    page.get_by_label("（六）毒品滥用严重").check()
+    page.get_by_label("申报理由").fill("甲一村吸毒人员增多，申请列为重点督办。")
+    page.get_by_label("附件").set_input_files(
+        files=[{"name": "情况说明.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+    )
+    page.get_by_role("button", name="报送").click()
+    page.get_by_text("申报已报送").wait_for()
+    assert page.get_by_role("link", name="情况说明.pdf").is_visible()
+    assert "乙乡" not in page.content()

@@ -6,3 +6,6 @@ class PolicyConfig(AppConfig):
     name = "jindu.policy"
     label = "policy"
     verbose_name = _("Policies")
+
+    def ready(self):
+        from . import checks  # noqa: F401

@@ -179,3 +179,44 @@ def test_an_unknown_year_is_reported_not_guessed():
     day = datetime.date(2099, 1, 1)
     assert is_workday(day) is None
     assert next_working_day(day, is_workday) == (day, False)
+
+
+def test_the_app_refuses_to_start_with_an_unknown_policy(settings):
+    from jindu.policy import registry
+    from jindu.policy.checks import policy_loads
+
+    settings.JINDU_POLICY = "no-such-policy"
+    try:
+        errors = policy_loads(None)
+        assert [e.id for e in errors] == ["policy.E002"]
+    finally:
+        settings.JINDU_POLICY = "hengyang-2018"
+        registry.reset_cache()
+
+
+def test_the_app_refuses_to_start_with_a_broken_policy_file(settings, tmp_path):
+    from jindu.policy import registry
+    from jindu.policy.checks import policy_loads
+
+    text = HENGYANG.read_text(encoding="utf-8").replace("period_months = 24", "period_months = -1")
+    (tmp_path / "hengyang-2018.toml").write_text(text, encoding="utf-8")
+    settings.JINDU_POLICY_DIR = tmp_path
+    try:
+        errors = policy_loads(None)
+        assert errors and errors[0].id == "policy.E001"
+        assert "levels[0].period_months" in errors[0].msg
+    finally:
+        settings.JINDU_POLICY_DIR = HENGYANG.parent
+        registry.reset_cache()
+
+
+def test_check_policy_command_reports_a_broken_file(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        HENGYANG.read_text(encoding="utf-8").replace('id = "hengyang-2018"', 'id = "Bad Id"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("check_policy", str(bad))
