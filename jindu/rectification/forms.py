@@ -177,9 +177,12 @@ class AssessmentForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, policy: Policy, **kwargs):
+    def __init__(self, *args, policy: Policy, standalone: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.policy = policy
+        if not standalone:  # part of an evaluation form, which has its own date and notes
+            del self.fields["date"]
+            del self.fields["notes"]
         for condition in policy.conditions:
             self.fields[f"met_{condition.code}"] = forms.BooleanField(
                 label=_("Met"), required=False

@@ -426,7 +426,10 @@ def evaluation_create(request):
     elif (unit_id := request.GET.get("org_unit", "")).isdigit():
         initial["org_unit"] = unit_id
     form = EvaluationForm(request.POST or None, user=request.user, policy=policy, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    conditions_form = AssessmentForm(
+        request.POST or None, request.FILES or None, policy=policy, standalone=False, prefix="c"
+    )
+    if request.method == "POST" and form.is_valid() and conditions_form.is_valid():
         data = form.cleaned_data
         if baseline is None and (posted := request.POST.get("baseline", "")).isdigit():
             baseline = get_scoped_or_404(Evaluation, request.user, int(posted))
@@ -442,17 +445,28 @@ def evaluation_create(request):
                 recommendation=data["recommendation"],
                 findings=data["findings"],
                 satisfaction_respondents=data["satisfaction_respondents"] or 0,
+                conditions=conditions_form.conditions(),
+                condition_findings=conditions_form.findings(),
                 baseline=baseline,
             )
         except Refused as exc:
             apply_refusal(form, exc)
         else:
+            if evaluation.assessment is not None:
+                for condition in policy.conditions:
+                    attach(
+                        request.user,
+                        evaluation.assessment,
+                        conditions_form.cleaned_data.get(f"evidence_{condition.code}", []),
+                        role=condition.code,
+                    )
             messages.success(request, _("Evaluation recorded."))
             return redirect("rectification:evaluation_detail", pk=evaluation.pk)
     return render(
         request,
         "rectification/evaluation_form.html",
-        {"form": form, "policy": policy, "baseline": baseline},
+        {"form": form, "conditions_form": conditions_form, "policy": policy,
+         "baseline": baseline},
     )
 
 
