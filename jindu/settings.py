@@ -160,7 +160,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind nginx (which overwrites X-Forwarded-For, docs/deploy.md) the client's address is the
+# header's first entry; without a proxy the header could be forged, so only REMOTE_ADDR counts.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", not DEBUG)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_TLS_PROXY else ["REMOTE_ADDR"]
+)
 
 # Idle sessions expire: the cookie is renewed on every request and dies after this many seconds.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -208,7 +213,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy without inline script or style: every script and stylesheet is a
@@ -250,6 +255,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `kind` or `source`; name each choice set after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "jindu.orgs.models.UnitKind",
+        "DecisionKindEnum": "jindu.rectification.models.DecisionKind",
+        "ApplicationKindEnum": "jindu.rectification.models.ApplicationKind",
+        "ObligationKindEnum": "jindu.supervision.models.ObligationKind",
+        "DesignationSourceEnum": "jindu.rectification.models.DesignationSource",
+        "ApplicationSourceEnum": "jindu.rectification.models.ApplicationSource",
+    },
 }
 
 # Background work: Django's task API (django-tasks backport). The embedded default runs each
@@ -279,8 +293,6 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jindu@localhost")
 
-# The county this installation serves (GB/T 2260 code); the demo loads Hengyang County's.
-JINDU_COUNTY_CODE = os.environ.get("JINDU_COUNTY_CODE", "430421")
 # The rules in force: the id of a policy file in JINDU_POLICY_DIR (policies/README.md).
 JINDU_POLICY_DIR = Path(os.environ.get("JINDU_POLICY_DIR", BASE_DIR / "policies"))
 JINDU_POLICY = os.environ.get("JINDU_POLICY", "hengyang-2018")

@@ -11,7 +11,7 @@ from jindu.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg")))),
+    path("favicon.ico", login_not_required(core_views.favicon)),
     path("healthz", login_not_required(core_views.healthz), name="healthz"),
     path("login/", login_not_required(LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -59,7 +59,7 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     role = serializers.CharField(source="effective_role")
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    unit = serializers.IntegerField(source="unit_id", allow_null=True)
 
 
 class MeView(APIView):

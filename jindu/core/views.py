@@ -44,6 +44,16 @@ def home(request):
 
 
 @require_GET
+def favicon(request):
+    # Resolved per request: the static manifest may not exist when URLs are first imported
+    # (e.g. `manage.py migrate` on a fresh production checkout).
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+@require_GET
 def healthz(request):
     from django.db import connection
 

@@ -465,8 +465,7 @@ def evaluation_create(request):
     return render(
         request,
         "rectification/evaluation_form.html",
-        {"form": form, "conditions_form": conditions_form, "policy": policy,
-         "baseline": baseline},
+        {"form": form, "conditions_form": conditions_form, "policy": policy, "baseline": baseline},
     )
 
 
