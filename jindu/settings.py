@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jindu.accounts",
     "jindu.rectification",
     "jindu.supervision",
+    "jindu.accountability",
     "jindu.api",
 ]
 

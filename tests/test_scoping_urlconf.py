@@ -40,6 +40,18 @@ OUTSIDER_OBJECTS = {
     "api:application-detail": lambda w: w.b["application"],
     "api:evaluation-detail": lambda w: w.b["evaluation"],
     "api:obligation-detail": lambda w: w.b["obligation"],
+    "accountability:action_detail": lambda w: w.b["action"],
+    "accountability:interview_notice": lambda w: w.b["action"],
+    "accountability:inspection_detail": lambda w: w.b["inspection"],
+    "accountability:assistance": lambda w: w.b["designation"],
+    "accountability:visit_create": lambda w: w.b["assignment"],
+    "accountability:duty_record": lambda w: w.township_b,
+    "api:accountability-action-detail": lambda w: w.b["action"],
+    "api:accountability-action-confirm": lambda w: w.b["action"],
+    "api:accountability-action-reject": lambda w: w.b["action"],
+    "api:inspection-detail": lambda w: w.b["inspection"],
+    "api:assistance-assignment-detail": lambda w: w.b["assignment"],
+    "api:annual-assessment-detail": lambda w: w.b["annual_assessment"],
 }
 # Text that only township B's records contain.
 OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
@@ -96,7 +108,32 @@ def world(world):
         recorded={"public_satisfaction": 70},
         recommendation="continue",
     )
+    from jindu.accountability import services as accountability
+    from jindu.accountability.models import AccountabilityAction
+
+    inspection = accountability.record_inspection(
+        office,
+        designation=designation,
+        date=datetime.date(2018, 10, 1),
+        inspectors="检查组",
+        findings="乙乡检查发现",
+        follow_ups=[("乙乡整改事项", None)],
+    )
+    assignment = accountability.assign_assistance(
+        office,
+        designation=designation,
+        member_unit=world.member_unit,
+        role="paired",
+        start_date=datetime.date(2018, 7, 1),
+    )
+    annual = accountability.record_annual_assessment(
+        office, org_unit=world.township_b, year=2018, result="fail"
+    )
     world.b = {
+        "action": AccountabilityAction.objects.filter(org_unit=world.township_b).first(),
+        "inspection": inspection,
+        "assignment": assignment,
+        "annual_assessment": annual,
         "application": application,
         "attachment": attachment,
         "decision": decision,
@@ -204,7 +241,10 @@ def test_list_pages_and_endpoints_show_no_outsider_records(world, client, api_as
         for probe in probes:
             agent = api if url.startswith("/api/") else client
             response = agent.get(url + probe)
-            assert response.status_code in (200, 302, 400, 403, 405), (url, response.status_code)
+            assert response.status_code in (200, 302, 400, 403, 404, 405), (
+                url,
+                response.status_code,
+            )
             body = response.content.decode(errors="replace")
             leaked = [m for m in OUTSIDER_MARKERS if m in body]
             assert not leaked, (url + probe, leaked)

@@ -1,6 +1,13 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from jindu.accountability.api import (
+    ActionViewSet,
+    AnnualAssessmentViewSet,
+    AssignmentViewSet,
+    EligibilityView,
+    InspectionViewSet,
+)
 from jindu.accounts.api import MeView, TokenView
 from jindu.orgs.api import MemberUnitViewSet, OrgUnitViewSet, PositionViewSet, StationViewSet
 from jindu.rectification.api import (
@@ -23,10 +30,15 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("accountability-actions", ActionViewSet, basename="accountability-action")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("assistance-assignments", AssignmentViewSet, basename="assistance-assignment")
+router.register("annual-assessments", AnnualAssessmentViewSet, basename="annual-assessment")
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("eligibility/", EligibilityView.as_view(), name="eligibility"),
     path("", include(router.urls)),
 ]

@@ -14,6 +14,14 @@ def navigation(request):
     if not scope.is_empty:
         if scope.role != "grid_worker":
             items.append((_("Key rectification"), reverse("rectification:board"), "rectification"))
+        if scope.everything:
+            items.append(
+                (_("Accountability"), reverse("accountability:action_list"), "accountability")
+            )
+        elif scope.role == "member_unit":
+            items.append(
+                (_("Paired assistance"), reverse("accountability:my_assignments"), "assistance")
+            )
         items.append((_("Organisation"), reverse("orgs:unit_list"), "orgs"))
         if scope.everything:
             items.append((_("Member units"), reverse("orgs:member_unit_list"), "member_units"))

@@ -4,7 +4,8 @@ Every view, API endpoint and export reads through ``Model.objects.restrict(user,
 (after NetBox's ``RestrictedQuerySet``). A model says where its organisation unit is:
 
 * ``scope_path_field``: the name of a materialised-path field on the model itself (OrgUnit);
-* ``scope_unit_field``: the lookup to its OrgUnit foreign key (e.g. ``"org_unit"``);
+* ``scope_unit_field``: the lookup to its OrgUnit foreign key (e.g. ``"org_unit"``), or
+  ``scope_unit_fields``: several such lookups, any of which makes the row visible;
 * ``scope_write_roles``: roles that may change it, within their jurisdiction (the office
   administrator may always; leaders are read-only except where a model names them).
 
@@ -94,14 +95,20 @@ def _compute_scope(user) -> Scope:
     return Scope(role=role, everything=False, read_only=False, paths=tuple(paths))
 
 
-def path_lookup_for(model: type[models.Model]) -> str:
+def path_lookups_for(model: type[models.Model]) -> tuple[str, ...]:
+    """The path lookups through which a row of ``model`` belongs to units.
+
+    ``scope_unit_fields`` (a tuple) lets a row belong to several units at once, e.g. a paired
+    assistance assignment is seen by the township helped and by the member unit helping."""
     own = getattr(model, "scope_path_field", None)
     if own:
-        return own
-    unit_field = getattr(model, "scope_unit_field", None)
-    if not unit_field:
+        return (own,)
+    fields = getattr(model, "scope_unit_fields", None) or (
+        (model.scope_unit_field,) if getattr(model, "scope_unit_field", None) else ()
+    )
+    if not fields:
         raise TypeError(f"{model.__name__} declares neither scope_path_field nor scope_unit_field")
-    return f"{unit_field}__path"
+    return tuple(f"{field}__path" for field in fields)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -111,7 +118,10 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if scope.everything:
             return self
-        return self.filter(scope.path_q(path_lookup_for(self.model)))
+        condition = Q(pk__in=[])
+        for lookup in path_lookups_for(self.model):
+            condition |= scope.path_q(lookup)
+        return self.filter(condition)
 
 
 def can(user, action: str, obj: models.Model) -> bool:

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, can, scope_for
+from jindu.core.scoping import CHANGE, VIEW, can, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_change
 
 from . import importer, selectors, services
@@ -70,6 +71,16 @@ def unit_detail(request, pk: int):
     unit = get_scoped_or_404(OrgUnit, request.user, pk)
     children = selectors.unit_list(request.user, parent=unit.pk, include_inactive=True)
     positions = list(selectors.positions_of(request.user, unit))
+    listing = None
+    if unit.level in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE):
+        from jindu.accountability import selectors as responsibilities
+        from jindu.rectification.models import Designation
+
+        listing = (
+            Designation.objects.restrict(request.user, VIEW)
+            .filter(org_unit=unit, status="active")
+            .first()
+        )
     return render(
         request,
         "orgs/unit_detail.html",
@@ -83,6 +94,11 @@ def unit_detail(request, pk: int):
             "covered_by": unit.covered_by.all() if unit.level == UnitLevel.TOWNSHIP else None,
             "can_change": can(request.user, CHANGE, unit),
             "can_appoint": scope_for(request.user).may(CHANGE, Position),
+            "listing": listing,
+            "helpers": responsibilities.helpers_of(request.user, unit) if listing else [],
+            "duties": responsibilities.duties_of(request.user, unit, timezone.localdate())
+            if listing and unit.level == UnitLevel.TOWNSHIP
+            else [],
         },
     )
 

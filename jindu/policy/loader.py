@@ -26,6 +26,8 @@ from .schema import (
     Level,
     ListingObligation,
     Policy,
+    Responsibilities,
+    TownshipDuty,
 )
 
 AFTER_EXTENSIONS = ("continue", "decide")
@@ -36,6 +38,13 @@ WHEN = ("listed", "period_missed", "extension_missed")
 TARGETS = ("unit", "responsible_persons")
 DESIGNATION_LEVELS = ("township", "village")
 NEW_PERIOD = ("fresh", "keep")
+DUTY_CHECKS = ("positions", "record")
+POSITION_ROLES = (
+    "first_responsible",
+    "direct_responsible",
+    "committee_director",
+    "office_director",
+)
 
 
 class PolicyError(ValueError):
@@ -244,6 +253,34 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
     evaluation = _evaluation(root.table("evaluation"), article)
     listing_obligations = _obligations(root, article)
     consequences = _consequences(root, article, by_code)
+    responsibilities = _responsibilities(root, article)
+    assistance_roles = tuple(
+        Choice(_code(r), r.text("name"), article(r, optional=True))
+        for r in (
+            root.tables("assistance_roles", min_items=0) if "assistance_roles" in root.data else []
+        )
+    )
+    _unique(label, "assistance_roles", [a.code for a in assistance_roles])
+    condition_codes = {c.code for c in conditions}
+    duties = []
+    for r in root.tables("township_duties", min_items=0) if "township_duties" in root.data else []:
+        duty = TownshipDuty(
+            code=_code(r),
+            name=r.text("name"),
+            article=article(r),
+            check=r.text("check", choices=DUTY_CHECKS),
+            director_role=r.text("director_role", ""),
+            principal_role=r.text("principal_role", ""),
+            feeds_condition=r.text("feeds_condition", ""),
+        )
+        if duty.check == "positions":
+            for key in ("director_role", "principal_role"):
+                if getattr(duty, key) not in POSITION_ROLES:
+                    r.fail(key, f"must be one of {', '.join(POSITION_ROLES)}")
+        if duty.feeds_condition and duty.feeds_condition not in condition_codes:
+            r.fail("feeds_condition", f"names no condition {duty.feeds_condition!r}")
+        duties.append(duty)
+    _unique(label, "township_duties", [d.code for d in duties])
 
     return Policy(
         id=policy_id,
@@ -269,6 +306,9 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
         evaluation=evaluation,
         listing_obligations=listing_obligations,
         consequences=consequences,
+        responsibilities=responsibilities,
+        assistance_roles=assistance_roles,
+        township_duties=tuple(duties),
         articles=articles,
         source=label,
     )
@@ -354,6 +394,27 @@ def _evaluation(r: _Reader, article) -> EvaluationRules:
         veto_grade=veto_grade,
         recommendations=tuple(recommendations),
         items=tuple(items),
+    )
+
+
+def _responsibilities(root: _Reader, article) -> Responsibilities:
+    if "responsibilities" not in root.data:
+        return Responsibilities()
+    r = root.table("responsibilities")
+    roles = r.strings("responsible_roles", ("first_responsible", "direct_responsible"))
+    for role in roles:
+        if role not in POSITION_ROLES:
+            r.fail("responsible_roles", f"{role!r} is not one of {', '.join(POSITION_ROLES)}")
+    return Responsibilities(
+        assistance_article=article(r, "assistance_article", optional=True),
+        inspection_article=article(r, "inspection_article", optional=True),
+        inspections_per_year=r.whole("inspections_per_year", 1, minimum=0),
+        briefing_article=article(r, "briefing_article", optional=True),
+        annual_assessment_article=article(r, "annual_assessment_article", optional=True),
+        report_article=article(r, "report_article", optional=True),
+        report_recipients=r.strings("report_recipients", ()),
+        eligibility_article=article(r, "eligibility_article", optional=True),
+        responsible_roles=roles,
     )
 
 

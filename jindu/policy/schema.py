@@ -123,6 +123,30 @@ class Consequence:
 
 
 @dataclass(frozen=True)
+class TownshipDuty:
+    code: str
+    name: str
+    article: str
+    check: str  # "positions" | "record"
+    director_role: str = ""
+    principal_role: str = ""
+    feeds_condition: str = ""
+
+
+@dataclass(frozen=True)
+class Responsibilities:
+    assistance_article: str = ""
+    inspection_article: str = ""
+    inspections_per_year: int = 1
+    briefing_article: str = ""
+    annual_assessment_article: str = ""
+    report_article: str = ""
+    report_recipients: tuple[str, ...] = ()
+    eligibility_article: str = ""
+    responsible_roles: tuple[str, ...] = ("first_responsible", "direct_responsible")
+
+
+@dataclass(frozen=True)
 class Policy:
     id: str
     issuer: str
@@ -147,6 +171,9 @@ class Policy:
     evaluation: EvaluationRules
     listing_obligations: tuple[ListingObligation, ...]
     consequences: tuple[Consequence, ...]
+    responsibilities: Responsibilities = field(default_factory=Responsibilities)
+    assistance_roles: tuple[Choice, ...] = ()
+    township_duties: tuple[TownshipDuty, ...] = ()
     articles: dict[str, Article] = field(default_factory=dict)
     source: str = ""
 
@@ -165,6 +192,15 @@ class Policy:
 
     def rule_article(self, key: str) -> str:
         return self.rules.get(key, "")
+
+    def quote(self, basis) -> list[tuple[str, str]]:
+        """(citation, article text) for each citation such as 第三十条（三）."""
+        quoted = []
+        for citation in basis:
+            number = citation[: citation.find("条") + 1] if "条" in citation else citation
+            if number in self.articles:
+                quoted.append((citation, self.articles[number].text))
+        return quoted
 
     def cite(self, *articles: str) -> str:
         """``依据《衡阳县禁毒重点整治工作办法》第十三条``: how the documents name a basis."""

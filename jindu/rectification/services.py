@@ -143,6 +143,10 @@ def record_decision(
         application.save(update_fields=["status", "designation"])
         audit.record_update(actor, application, before)
 
+    if kind == DecisionKind.LIST:
+        from jindu.accountability.services import propose_for_listing
+
+        propose_for_listing(actor, target)
     if target.status == DesignationStatus.LIFTED:
         obligations.waive_after(
             actor, target, date, _("The listing was lifted on %(date)s.") % {"date": date}

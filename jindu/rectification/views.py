@@ -104,6 +104,9 @@ def designation_detail(request, pk: int):
                 source_model="rectification.Designation", source_id=str(designation.pk)
             ),
             "applications": designation.applications.all(),
+            "actions": designation.accountability_actions.restrict(
+                request.user, VIEW
+            ).select_related("position"),
             "history": Designation.objects.restrict(request.user, VIEW)
             .filter(org_unit=designation.org_unit)
             .exclude(pk=designation.pk),
