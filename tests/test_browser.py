@@ -155,7 +155,7 @@ def test_leader_lists_a_township_and_a_refused_extension_cites_article_13(
     page.get_by_role("link", name="重点整治", exact=True).click()
     page.get_by_role("link", name="挂牌整治决定").click()
     page.get_by_label("单位", exact=True).select_option(label="甲镇")
-    page.get_by_label("层级").select_option("key_supervision")
+    page.get_by_label("整治级别").select_option("key_supervision")
     page.get_by_label("（六）毒品滥用严重").check()
     page.get_by_label("挂牌来源").select_option("office_proposal")
     page.get_by_label("决定日期").fill("2018-06-01")

@@ -94,7 +94,7 @@ class DesignationFilterForm(forms.Form):
         required=False,
         choices=[("active", _("Under rectification")), ("lifted", _("Lifted")), ("all", _("All"))],
     )
-    level = forms.ChoiceField(label=_("Level"), required=False)
+    level = forms.ChoiceField(label=_("Listing level"), required=False)
     unit_level = forms.ChoiceField(
         label=_("Unit"),
         required=False,
@@ -112,7 +112,7 @@ class DesignationFilterForm(forms.Form):
 
 class ListDecisionForm(forms.Form):
     org_unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    level = forms.ChoiceField(label=_("Level"))
+    level = forms.ChoiceField(label=_("Listing level"))
     categories = forms.MultipleChoiceField(
         label=_("Categories"), widget=forms.CheckboxSelectMultiple
     )

@@ -49,6 +49,11 @@ class Command(BaseCommand):
         )
         for conflict in result.conflicts:
             self.stderr.write(self.style.WARNING(f"  kept existing data: {conflict}"))
+        from jindu.rectification.demo import load_demo_listings
+
+        listings = load_demo_listings()
+        if listings:
+            self.stdout.write(f"  demo listings: {listings}")
         counts = demo.demo_counts()
         self.stdout.write(
             f"{demo.COUNTY_NAME}（{demo.COUNTY_CODE}）："
