@@ -42,6 +42,9 @@ class TokenView(APIView):
             password=serializer.validated_data["password"],
         )
         if getattr(request._request, "axes_locked_out", False):
+            # This view answers the lockout itself, in JSON like every API error; otherwise
+            # Axes' middleware would replace the answer with the HTML lockout page.
+            request._request.axes_locked_out = False
             return Response(
                 {"detail": _("Too many failed attempts: this account is locked for a while.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,

@@ -30,7 +30,12 @@ def run_due(on: datetime.date) -> list[str]:
                 ScheduledRun.objects.create(job=name, run_date=on)
         except IntegrityError:
             continue
-        result = task.enqueue(on.isoformat())
+        try:
+            result = task.enqueue(on.isoformat())
+        except Exception:
+            # Not enqueued: forget the guard row so the next run tries this job again.
+            ScheduledRun.objects.filter(job=name, run_date=on).delete()
+            raise
         ScheduledRun.objects.filter(job=name, run_date=on).update(task_id=str(result.id))
         enqueued.append(name)
     return enqueued

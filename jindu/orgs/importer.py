@@ -178,17 +178,19 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
 
 def import_units(actor, file) -> ImportReport:
     report = ImportReport()
-    rows, report.errors = read_rows(file)
-    if report.errors:
+    rows, read_errors = read_rows(file)
+    if any(e.row <= 1 for e in read_errors):  # unreadable file or wrong headers
+        report.errors = read_errors
         return report
-    if not rows:
+    if not rows and not read_errors:
         report.errors.append(RowError(0, _("The file has no data rows.")))
         return report
     existing = {
         code: (kind, parent_code or "")
         for code, kind, parent_code in OrgUnit.objects.values_list("code", "kind", "parent__code")
     }
-    report.errors = check_rows(rows, existing)
+    # Rows with an unknown kind are reported together with every other bad row.
+    report.errors = sorted(read_errors + check_rows(rows, existing), key=lambda e: e.row)
     if report.errors:
         return report
     try:

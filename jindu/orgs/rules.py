@@ -61,12 +61,12 @@ def code_problem(kind: str, code: str, parent_code: str | None) -> str | None:
     """Why ``code`` is not a valid code for a unit of ``kind`` under ``parent_code``, or None."""
     level = level_of(kind)
     if level == UnitLevel.COUNTY:
-        if not re.fullmatch(r"\d{6}0{6}", code):
+        if not re.fullmatch(r"\d{6}0{6}", code, re.ASCII):
             return _("A county code has 12 digits: the 6-digit division code and six zeros.")
         return None
     if level in (UnitLevel.DEPARTMENT, UnitLevel.STATION):
         county = (parent_code or "")[:6]
-        if not re.fullmatch(rf"{county}{_DEPT_LETTER[kind]}\d{{2,3}}", code):
+        if not re.fullmatch(rf"{county}{_DEPT_LETTER[kind]}\d{{2,3}}", code, re.ASCII):
             return _(
                 "The code must be the county code, the letter %(letter)s and a number, "
                 "e.g. %(example)s."
@@ -77,7 +77,7 @@ def code_problem(kind: str, code: str, parent_code: str | None) -> str | None:
         return None
     if level == UnitLevel.TOWNSHIP:
         county = (parent_code or "")[:6]
-        if not re.fullmatch(rf"{county}\d{{3}}000", code) or code[6:9] == "000":
+        if not re.fullmatch(rf"{county}\d{{3}}000", code, re.ASCII) or code[6:9] == "000":
             return _(
                 "A township code has 12 digits: the county's 6, three for the township "
                 "(not 000) and 000, e.g. %(example)s."
@@ -85,14 +85,14 @@ def code_problem(kind: str, code: str, parent_code: str | None) -> str | None:
         return None
     if level == UnitLevel.VILLAGE:
         township = (parent_code or "")[:9]
-        if not re.fullmatch(rf"{township}\d{{3}}", code) or code.endswith("000"):
+        if not re.fullmatch(rf"{township}\d{{3}}", code, re.ASCII) or code.endswith("000"):
             return _(
                 "A village code has 12 digits: the township's first 9 and three for the "
                 "village (not 000), e.g. %(example)s."
             ) % {"example": f"{township}201"}
         return None
     parent = parent_code or ""
-    if not re.fullmatch(rf"{parent}\d{{3}}", code) or code.endswith("000"):
+    if not re.fullmatch(rf"{parent}\d{{3}}", code, re.ASCII) or code.endswith("000"):
         return _(
             "A grid code is its village's 12-digit code followed by three digits "
             "(not 000), e.g. %(example)s."

@@ -111,11 +111,13 @@ def _move_subtree(old_path: str, new_path: str) -> None:
 
 
 def _set_covers(unit: OrgUnit, covers) -> None:
+    covers = list(covers)
+    if unit.level != UnitLevel.STATION and not covers:
+        return  # the unit form sends an empty selection for every other unit: no change
     if unit.level != UnitLevel.STATION:
         raise Refused(
             _("Only police stations and judicial offices cover townships."), field="covers"
         )
-    covers = list(covers)
     if any(t.level != UnitLevel.TOWNSHIP for t in covers):
         raise Refused(_("A station can only cover townships or the park."), field="covers")
     unit.covers.set(covers)

@@ -400,6 +400,11 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.decision_no}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Decisions are append-only; record a new decision instead.")
+        super().save(*args, **kwargs)
+
     def result_summary(self) -> str:
         """The listing as this decision left it, in words: 整治中 · 重点整治 · 2027-03-01."""
         state = self.state_after or {}
@@ -409,11 +414,6 @@ class Decision(models.Model):
         if state.get("status") == DesignationStatus.ACTIVE:
             parts.append(str(_("due %(date)s") % {"date": state.get("due_date")}))
         return " · ".join(p for p in parts if p)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Decisions are append-only; record a new decision instead.")
-        super().save(*args, **kwargs)
 
 
 class ProgressReport(models.Model):
