@@ -15,7 +15,8 @@ DAILY: dict[str, object] = {}
 
 def daily(task):
     """Register a task to run once a day; returns the task unchanged."""
-    DAILY[task.name] = task
+    # The full dotted path: two areas may both have a job called, say, ``send_reminders``.
+    DAILY[task.module_path] = task
     return task
 
 

@@ -177,6 +177,7 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
 
 
 def import_units(actor, file) -> ImportReport:
+    services.require_office(actor)
     report = ImportReport()
     rows, read_errors = read_rows(file)
     if any(e.row <= 1 for e in read_errors):  # unreadable file or wrong headers

@@ -15,6 +15,11 @@ from .models import OrgUnit, Position, PositionRole, UnitLevel
 UNIT_FIELDS = ("code", "name", "kind", "parent", "address", "phone", "sort_order", "is_active")
 
 
+def require_office(actor) -> None:
+    """Maintaining the organisation is the office's work."""
+    _require_office(actor, OrgUnit)
+
+
 def _require_office(actor, model) -> None:
     """The organisation itself is the office's to maintain (``actor=None`` is the system)."""
     if actor is None:
