@@ -112,7 +112,7 @@ def test_office_admin_records_an_appointment_with_errors_in_chinese(
     page.get_by_role("button", name="保存").click()
     assert page.locator(".field-error").first.is_visible()
     assert "该字段是必填项" in page.content()
-    page.get_by_label("任职人").fill("孙继任")
+    page.get_by_label("任职人", exact=True).fill("孙继任")
     page.get_by_label("任职开始").fill("2025-03-01")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("任职已登记").wait_for()

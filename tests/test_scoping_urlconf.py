@@ -52,6 +52,16 @@ OUTSIDER_OBJECTS = {
     "api:inspection-detail": lambda w: w.b["inspection"],
     "api:assistance-assignment-detail": lambda w: w.b["assignment"],
     "api:annual-assessment-detail": lambda w: w.b["annual_assessment"],
+    "supervision:waive": lambda w: w.b["obligation"],
+    "supervision:report_detail": lambda w: w.b["report"],
+    "supervision:meeting_detail": lambda w: w.b["meeting"],
+    "api:monthly-report-detail": lambda w: w.b["report"],
+    "api:monthly-report-accept": lambda w: w.b["report"],
+    "api:monthly-report-return-": lambda w: w.b["report"],
+    "api:monthly-report-submit": lambda w: w.b["report"],
+    "api:meeting-detail": lambda w: w.b["meeting"],
+    "api:responsibility-letter-detail": lambda w: w.b["letter"],
+    "api:major-event-detail": lambda w: w.b["event"],
 }
 # Text that only township B's records contain.
 OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
@@ -129,7 +139,42 @@ def world(world):
     annual = accountability.record_annual_assessment(
         office, org_unit=world.township_b, year=2018, result="fail"
     )
+    from jindu.supervision import reporting
+
+    report = reporting.save_report(
+        world.users["township_b"],
+        kind="monthly_work_report",
+        org_unit=world.township_b,
+        period="2018-09",
+        data={"work_done": "乙乡月报", "next_plan": "乙乡计划"},
+    )
+    meeting = reporting.record_meeting(
+        office,
+        date=datetime.date(2018, 9, 1),
+        title="乙乡例会",
+        minutes="乙乡",
+        attendees=[],
+        decisions=[],
+    )
+    letter = reporting.record_letter(
+        office,
+        year=2018,
+        upper_unit=world.township_b,
+        lower_unit=world.village_b,
+        signed_on=datetime.date(2018, 3, 1),
+    )
+    event = reporting.report_major_event(
+        world.users["township_b"],
+        org_unit=world.township_b,
+        occurred_at=datetime.datetime(2018, 9, 1, 10, 0, tzinfo=datetime.UTC),
+        title="乙乡事件",
+        description="乙乡",
+    )
     world.b = {
+        "report": report,
+        "meeting": meeting,
+        "letter": letter,
+        "event": event,
         "action": AccountabilityAction.objects.filter(org_unit=world.township_b).first(),
         "inspection": inspection,
         "assignment": assignment,

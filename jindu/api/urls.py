@@ -17,7 +17,13 @@ from jindu.rectification.api import (
     DesignationViewSet,
     EvaluationViewSet,
 )
-from jindu.supervision.api import ObligationViewSet
+from jindu.supervision.api import (
+    EventViewSet,
+    LetterViewSet,
+    MeetingViewSet,
+    ObligationViewSet,
+    ReportViewSet,
+)
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
@@ -30,6 +36,10 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("monthly-reports", ReportViewSet, basename="monthly-report")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("responsibility-letters", LetterViewSet, basename="responsibility-letter")
+router.register("major-events", EventViewSet, basename="major-event")
 router.register("accountability-actions", ActionViewSet, basename="accountability-action")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("assistance-assignments", AssignmentViewSet, basename="assistance-assignment")

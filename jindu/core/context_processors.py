@@ -30,4 +30,7 @@ def navigation(request):
     if user.is_office_admin:
         items.append((_("Users"), reverse("accounts:user_list"), "users"))
         items.append((_("Audit trail"), reverse("audit:event_list"), "audit"))
-    return {"nav_items": items, "user_scope": scope}
+    from jindu.supervision.models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"nav_items": items, "user_scope": scope, "unread_notifications": unread}

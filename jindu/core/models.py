@@ -50,3 +50,23 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HolidayArrangement(models.Model):
+    """One day of a year's official holiday arrangement (国务院办公厅关于部分节假日安排的通知),
+    entered by the office for a year the calendar package does not know yet."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("On for a make-up working day (调休上班), off for a holiday.")
+    )
+    name = models.CharField(_("holiday"), max_length=40, blank=True)
+    notice = models.CharField(_("notice"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

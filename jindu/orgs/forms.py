@@ -44,13 +44,13 @@ class UnitForm(forms.ModelForm):
 class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
-        fields = ["role", "title", "holder_name", "start_date", "end_date", "notes"]
+        fields = ["role", "title", "holder_name", "start_date", "end_date", "notes", "holder_email"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
 class PositionEditForm(PositionForm):
     class Meta(PositionForm.Meta):
-        fields = ["title", "holder_name", "start_date", "end_date", "notes"]
+        fields = ["title", "holder_name", "start_date", "end_date", "notes", "holder_email"]
 
 
 class UnitFilterForm(forms.Form):

@@ -155,6 +155,14 @@ class Position(models.Model):
     start_date = models.DateField(_("tenure start"))
     end_date = models.DateField(_("tenure end"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    holder_email = models.EmailField(
+        _("holder's e-mail"),
+        blank=True,
+        help_text=_(
+            "Overdue obligations of the unit are escalated to the first responsible "
+            "person at this address."
+        ),
+    )
 
     objects = PositionQuerySet.as_manager()
 

@@ -170,6 +170,7 @@ def appoint(
     title: str = "",
     notes: str = "",
     end_date: datetime.date | None = None,
+    holder_email: str = "",
 ) -> Position:
     """Record that ``holder_name`` takes ``role`` in ``org_unit`` from ``start_date``.
 
@@ -199,6 +200,7 @@ def appoint(
         notes=notes,
         start_date=start_date,
         end_date=end_date,
+        holder_email=holder_email,
     )
     _check_position(position)
     position.save()
@@ -213,7 +215,7 @@ def update_position(actor, position: Position, **changes) -> Position:
     position = Position.objects.select_for_update().get(pk=position.pk)
     before = audit.snapshot(position)
     for name, value in changes.items():
-        if name not in ("title", "holder_name", "start_date", "end_date", "notes"):
+        if name not in ("title", "holder_name", "start_date", "end_date", "notes", "holder_email"):
             raise TypeError(f"update_position() got an unexpected field {name!r}")
         setattr(position, name, value)
     _check_position(position)

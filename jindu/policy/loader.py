@@ -16,6 +16,7 @@ from typing import Any
 from .schema import (
     ApplicationKind,
     Article,
+    CampaignSpec,
     Category,
     Choice,
     Condition,
@@ -25,8 +26,12 @@ from .schema import (
     Grade,
     Level,
     ListingObligation,
+    PhaseSpec,
     Policy,
+    RecurringObligation,
+    ReportField,
     Responsibilities,
+    SupervisionRules,
     TownshipDuty,
 )
 
@@ -39,6 +44,9 @@ TARGETS = ("unit", "responsible_persons")
 DESIGNATION_LEVELS = ("township", "village")
 NEW_PERIOD = ("fresh", "keep")
 DUTY_CHECKS = ("positions", "record")
+FREQUENCIES = ("monthly", "quarterly", "yearly", "campaign")
+OWNER_KINDS = ("member_unit", "township", "village", "county")
+FIELD_TYPES = ("text", "number")
 POSITION_ROLES = (
     "first_responsible",
     "direct_responsible",
@@ -309,6 +317,10 @@ def parse_policy(raw: dict, label: str = "<policy>") -> Policy:
         responsibilities=responsibilities,
         assistance_roles=assistance_roles,
         township_duties=tuple(duties),
+        supervision=_supervision(root, article),
+        recurring_obligations=_recurring(root, article),
+        report_fields=_report_fields(root),
+        campaigns=_campaigns(root, article),
         articles=articles,
         source=label,
     )
@@ -395,6 +407,103 @@ def _evaluation(r: _Reader, article) -> EvaluationRules:
         recommendations=tuple(recommendations),
         items=tuple(items),
     )
+
+
+def _optional_tables(root: _Reader, name: str) -> list[_Reader]:
+    return root.tables(name, min_items=0) if name in root.data else []
+
+
+def _optional_date(reader: _Reader, name: str):
+    return reader.get(name, datetime.date, default=None)
+
+
+def _supervision(root: _Reader, article) -> SupervisionRules:
+    if "supervision" not in root.data:
+        return SupervisionRules()
+    r = root.table("supervision")
+    return SupervisionRules(
+        remind_working_days_before=r.whole("remind_working_days_before", 3),
+        escalate_after_working_days=r.whole("escalate_after_working_days", 5),
+        report_article=article(r, "report_article", optional=True),
+        major_event_article=article(r, "major_event_article", optional=True),
+        meeting_article=article(r, "meeting_article", optional=True),
+        letter_article=article(r, "letter_article", optional=True),
+    )
+
+
+def _recurring(root: _Reader, article) -> tuple[RecurringObligation, ...]:
+    result = []
+    for r in _optional_tables(root, "recurring_obligations"):
+        frequency = r.text("frequency", choices=FREQUENCIES)
+        owners = r.strings("owners")
+        for owner in owners:
+            if owner not in OWNER_KINDS:
+                r.fail("owners", f"{owner!r} is not one of {', '.join(OWNER_KINDS)}")
+        rule = RecurringObligation(
+            kind=_code(r, "kind"),
+            name=r.text("name"),
+            article=article(r),
+            owners=owners,
+            frequency=frequency,
+            due_day=r.whole("due_day", 0),
+            due=r.text("due", ""),
+            due_phase=r.text("due_phase", ""),
+            counterpart=r.text("counterpart", "", choices=("", *OWNER_KINDS)),
+            shift_to_working_day=r.get("shift_to_working_day", bool, default=False),
+            active_from=_optional_date(r, "active_from"),
+            active_until=_optional_date(r, "active_until"),
+        )
+        if frequency == "monthly" and not 1 <= rule.due_day <= 28:
+            r.fail("due_day", "must be a day of the month from 1 to 28")
+        if frequency == "yearly":
+            try:
+                datetime.date(2001, *map(int, rule.due.split("-")))
+            except (ValueError, TypeError):
+                r.fail("due", "must be a month and day MM-DD for a yearly obligation")
+        if frequency == "campaign" and not rule.due_phase:
+            r.fail("due_phase", "names the campaign phase at whose end it is due")
+        result.append(rule)
+    return tuple(result)
+
+
+def _report_fields(root: _Reader) -> tuple[ReportField, ...]:
+    fields = tuple(
+        ReportField(
+            _code(r),
+            r.text("name"),
+            r.text("type", choices=FIELD_TYPES),
+            r.get("required", bool, default=False),
+        )
+        for r in _optional_tables(root, "report_fields")
+    )
+    _unique(root.path, "report_fields", [f.code for f in fields])
+    return fields
+
+
+def _campaigns(root: _Reader, article) -> tuple[CampaignSpec, ...]:
+    result = []
+    for r in _optional_tables(root, "campaigns"):
+        start, end = r.get("start", datetime.date), r.get("end", datetime.date)
+        if end < start:
+            r.fail("end", "is before start")
+        phases = []
+        for pr in r.tables("phases"):
+            phase = PhaseSpec(
+                _code(pr),
+                pr.text("name"),
+                pr.get("start", datetime.date),
+                pr.get("end", datetime.date),
+                pr.strings("tasks", ()),
+            )
+            if phase.end < phase.start or phase.start < start or phase.end > end:
+                pr.fail("end", "a phase must lie within its campaign and end after it starts")
+            phases.append(phase)
+        result.append(
+            CampaignSpec(
+                r.text("code"), r.text("name"), start, end, article(r, optional=True), tuple(phases)
+            )
+        )
+    return tuple(result)
 
 
 def _responsibilities(root: _Reader, article) -> Responsibilities:

@@ -147,6 +147,59 @@ class Responsibilities:
 
 
 @dataclass(frozen=True)
+class RecurringObligation:
+    kind: str
+    name: str
+    article: str
+    owners: tuple[str, ...]
+    frequency: str  # monthly | quarterly | yearly | campaign
+    due_day: int = 0
+    due: str = ""  # MM-DD for yearly
+    due_phase: str = ""  # for campaign
+    counterpart: str = ""
+    shift_to_working_day: bool = False
+    active_from: datetime.date | None = None
+    active_until: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class ReportField:
+    code: str
+    name: str
+    type: str  # text | number
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    code: str
+    name: str
+    start: datetime.date
+    end: datetime.date
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    code: str
+    name: str
+    start: datetime.date
+    end: datetime.date
+    article: str
+    phases: tuple[PhaseSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class SupervisionRules:
+    remind_working_days_before: int = 3
+    escalate_after_working_days: int = 5
+    report_article: str = ""
+    major_event_article: str = ""
+    meeting_article: str = ""
+    letter_article: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     id: str
     issuer: str
@@ -174,6 +227,10 @@ class Policy:
     responsibilities: Responsibilities = field(default_factory=Responsibilities)
     assistance_roles: tuple[Choice, ...] = ()
     township_duties: tuple[TownshipDuty, ...] = ()
+    supervision: SupervisionRules = field(default_factory=SupervisionRules)
+    recurring_obligations: tuple[RecurringObligation, ...] = ()
+    report_fields: tuple[ReportField, ...] = ()
+    campaigns: tuple[CampaignSpec, ...] = ()
     articles: dict[str, Article] = field(default_factory=dict)
     source: str = ""
 

@@ -5,11 +5,13 @@ generates obligations; a record (report, evaluation, inspection …) fulfils one
 escalation read the same rows.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jindu.accounts.roles import Role
 from jindu.core.scoping import ScopedQuerySet
 
 
@@ -23,6 +25,7 @@ class ObligationKind(models.TextChoices):
     EXPIRY_REPORT = "expiry_report", _("Rectification report at expiry")
     ANNUAL_INSPECTION = "annual_inspection", _("Yearly inspection by the office")
     ANNUAL_EVALUATION = "annual_evaluation", _("Yearly evaluation")
+    MEETING_DECISION = "meeting_decision", _("Task decided at a meeting")
 
 
 class ObligationStatus(models.TextChoices):
@@ -89,6 +92,7 @@ class Obligation(models.Model):
     fulfilled_by_model = models.CharField(max_length=100, blank=True)
     fulfilled_by_id = models.CharField(max_length=64, blank=True)
     waived_reason = models.CharField(_("reason waived"), max_length=300, blank=True)
+    note = models.CharField(_("what is owed"), max_length=300, blank=True)
     # What generated it: e.g. ("rectification.Designation", "12").
     source_model = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
@@ -122,3 +126,278 @@ class Obligation(models.Model):
         if self.is_overdue:
             return ObligationStatus.OVERDUE.label
         return self.get_status_display()
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly_work_report", _("Monthly work report")
+    ANNUAL = "annual_summary", _("Annual work summary")
+    ACTION_PLAN = "action_plan", _("Special action plan")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class WorkReport(models.Model):
+    """A unit's monthly report, annual summary or special action plan (Plan 五(二))."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ReportKind.choices)
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="work_reports",
+    )
+    period = models.CharField(_("period"), max_length=40)
+    data = models.JSONField(_("content"), default=dict)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportStatus.choices,
+        default=ReportStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_late = models.BooleanField(_("late"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("office comments"), blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_unit_field = "org_unit"
+    scope_write_roles = (Role.MEMBER_UNIT, Role.TOWNSHIP)
+
+    class Meta:
+        verbose_name = _("work report")
+        verbose_name_plural = _("work reports")
+        ordering = ["-period", "org_unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "org_unit", "period"], name="one_report_per_unit_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.period} {self.get_kind_display()}"
+
+
+class MajorEvent(models.Model):
+    """A major event reported at once (重大情况及时报送, Plan 五(二))."""
+
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="major_events",
+    )
+    occurred_at = models.DateTimeField(_("when it happened"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what happened"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_unit_field = "org_unit"
+    scope_write_roles = (Role.MEMBER_UNIT, Role.TOWNSHIP, Role.POLICE_STATION, Role.GRID_WORKER)
+
+    class Meta:
+        verbose_name = _("major event")
+        verbose_name_plural = _("major events")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    """A committee meeting (每季度1次例会, Plan 四(四))."""
+
+    date = models.DateField(_("date"))
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("convened by"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    attendees = models.ManyToManyField(
+        "orgs.OrgUnit",
+        verbose_name=_("member units present"),
+        blank=True,
+        related_name="meetings_attended",
+    )
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_unit_field = "org_unit"
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+    @property
+    def quarter(self) -> str:
+        return f"{self.date.year}-Q{(self.date.month - 1) // 3 + 1}"
+
+
+class MeetingDecision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField(_("decision"), max_length=300)
+    owner = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    obligation = models.OneToOneField(
+        Obligation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_decision",
+    )
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ResponsibilityLetter(models.Model):
+    """A signed responsibility letter (禁毒工作责任书) between two units for a year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    upper_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="letters_issued",
+    )
+    lower_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        related_name="letters_signed",
+    )
+    signed_on = models.DateField(_("signed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_unit_field = "lower_unit"
+    scope_write_roles = (Role.TOWNSHIP,)
+
+    class Meta:
+        verbose_name = _("responsibility letter")
+        verbose_name_plural = _("responsibility letters")
+        ordering = ["-year", "lower_unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "upper_unit", "lower_unit"], name="one_letter_per_pair_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.upper_unit} — {self.lower_unit}"
+
+
+class Campaign(models.Model):
+    """A campaign of the Plan (方案三) with its phases; the next campaign is a new record."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    basis = models.CharField(_("basis"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def phase_on(self, day):
+        return self.phases.filter(start__lte=day, end__gte=day).first()
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    tasks = models.TextField(_("tasks"), blank=True, help_text=_("One task per line."))
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="one_phase_code_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def task_list(self) -> list[str]:
+        return [line.strip() for line in self.tasks.splitlines() if line.strip()]
+
+
+class Notification(models.Model):
+    """An in-app message; ``key`` makes each reminder unique, so a job run twice sends
+    nothing twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=200)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    emailed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -2,9 +2,11 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jindu.audit import services as audit
-from jindu.core.workdays import is_workday
+from jindu.core import workdays
+from jindu.core.errors import NotAllowed, Refused
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import get_policy
 
@@ -27,7 +29,7 @@ def sync_listing_obligations(actor, designation) -> list[Obligation]:
     from jindu.rectification import rules
 
     policy = get_policy(designation.policy_id)
-    specs = rules.listing_obligations(policy, designation.as_listing(), is_workday)
+    specs = rules.listing_obligations(policy, designation.as_listing(), workdays.calendar())
     owners = {"listed_unit": designation.org_unit, "office": _office_unit_for(designation.org_unit)}
     created = []
     for spec in specs:
@@ -100,3 +102,157 @@ def fulfil(
     obligation.save()
     audit.record_update(actor, obligation, before)
     return obligation
+
+
+# ---------------------------------------------------------------- recurring obligations
+
+
+def _owner_units(kind: str) -> list[int]:
+    queryset = OrgUnit.objects.filter(is_active=True)
+    if kind == "member_unit":
+        queryset = queryset.filter(kind="member_unit")
+    elif kind == "township":
+        queryset = queryset.filter(level=UnitLevel.TOWNSHIP)
+    elif kind == "village":
+        queryset = queryset.filter(level=UnitLevel.VILLAGE)
+    else:
+        queryset = queryset.filter(level=UnitLevel.COUNTY)
+    return list(queryset.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def seed_campaigns(actor=None) -> int:
+    """Create the campaigns the policy file describes (方案三), once; later campaigns are
+    entered by the office."""
+    from .models import Campaign, Phase
+
+    created = 0
+    for spec in get_policy().campaigns:
+        campaign, was_created = Campaign.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "start": spec.start,
+                "end": spec.end,
+                "basis": spec.article,
+            },
+        )
+        if not was_created:
+            continue
+        created += 1
+        for phase in spec.phases:
+            Phase.objects.create(
+                campaign=campaign,
+                code=phase.code,
+                name=phase.name,
+                start=phase.start,
+                end=phase.end,
+                tasks="\n".join(phase.tasks),
+            )
+        audit.record_create(actor, campaign)
+    return created
+
+
+def generate_obligations(actor, as_of, since=None) -> int:
+    """Create every recurring obligation whose period has begun between ``since`` (default:
+    1 January of ``as_of``'s year) and ``as_of``. Idempotent: existing ones are kept, so the
+    daily job and a manual run may overlap. Returns how many were created."""
+    import datetime as _dt
+
+    from . import rules as supervision_rules
+    from .models import Campaign
+
+    policy = get_policy()
+    since = since or _dt.date(as_of.year, 1, 1)
+    calendar = workdays.calendar()
+    seed_campaigns(actor)
+    campaigns = [
+        supervision_rules.CampaignDates(c.code, c.start, {p.code: p.end for p in c.phases.all()})
+        for c in Campaign.objects.prefetch_related("phases")
+    ]
+    owners = {kind: _owner_units(kind) for kind in ("member_unit", "township", "village", "county")}
+    before = Obligation.objects.count()
+    with transaction.atomic():
+        for rule in policy.recurring_obligations:
+            dues = supervision_rules.due_dates(
+                rule, since=since, until=as_of, workdays=calendar, campaigns=campaigns
+            )
+            if not dues:
+                continue
+            rows = [
+                Obligation(
+                    kind=rule.kind,
+                    org_unit_id=unit_id,
+                    period=due.period,
+                    due_date=due.due_date,
+                    due_date_known=due.known,
+                    basis=[rule.article],
+                    policy_id=policy.id,
+                    source_model="policy",
+                    source_id=policy.id,
+                    note=rule.name,
+                )
+                for kind in rule.owners
+                for unit_id in owners[kind]
+                for due in dues
+            ]
+            Obligation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+        created = Obligation.objects.count() - before
+        if created:
+            # One row for the run: the obligations are the rules' output, not anyone's edit.
+            audit.record(
+                actor,
+                "create",
+                model_label="supervision.Obligation",
+                object_repr=f"generated as of {as_of}",
+                changes={
+                    "created": [None, created],
+                    "as_of": [None, str(as_of)],
+                    "since": [None, str(since)],
+                },
+            )
+    return created
+
+
+@transaction.atomic
+def mark_overdue(today) -> int:
+    """Open obligations past their due date become overdue (the stored status, for filters)."""
+    return Obligation.objects.filter(status=ObligationStatus.OPEN, due_date__lt=today).update(
+        status=ObligationStatus.OVERDUE
+    )
+
+
+@transaction.atomic
+def reopen(actor, obligation: Obligation, reason: str) -> Obligation:
+    """A fulfilling record was sent back (e.g. a report returned): the duty is open again."""
+    before = audit.snapshot(obligation)
+    obligation.status = (
+        ObligationStatus.OVERDUE
+        if obligation.due_date < timezone.localdate()
+        else ObligationStatus.OPEN
+    )
+    obligation.fulfilled_at = None
+    obligation.fulfilled_by_model = obligation.fulfilled_by_id = ""
+    obligation.save()
+    audit.record_update(actor, obligation, before)
+    return obligation
+
+
+@transaction.atomic
+def waive(actor, obligation: Obligation, reason: str) -> Obligation:
+    _office_only(actor)
+    if not reason.strip():
+        raise Refused(_("Give the reason for waiving it."), field="reason")
+    if obligation.status not in (ObligationStatus.OPEN, ObligationStatus.OVERDUE):
+        raise Refused(_("Only an open obligation can be waived."))
+    before = audit.snapshot(obligation)
+    obligation.status = ObligationStatus.WAIVED
+    obligation.waived_reason = reason.strip()[:300]
+    obligation.save()
+    audit.record_update(actor, obligation, before)
+    return obligation
+
+
+def _office_only(actor) -> None:
+    if actor is not None and not actor.is_office_admin:
+        raise NotAllowed()

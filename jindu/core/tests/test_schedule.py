@@ -89,7 +89,9 @@ def test_a_job_whose_enqueueing_fails_is_tried_again_on_the_next_run(enqueued, m
         schedule.run_due(DAY)
     assert not ScheduledRun.objects.filter(job="broken_job", run_date=DAY).exists()
 
-    monkeypatch.setitem(schedule.DAILY, "broken_job", schedule.DAILY["jindu.core.tasks.clear_expired_sessions"])
+    monkeypatch.setitem(
+        schedule.DAILY, "broken_job", schedule.DAILY["jindu.core.tasks.clear_expired_sessions"]
+    )
     assert "broken_job" in schedule.run_due(DAY)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from jindu.core.workdays import is_workday
+from jindu.core.workdays import package_is_workday as is_workday
 from jindu.policy.loader import PolicyError, load_policy, parse_policy
 from jindu.policy.periods import add_months, next_working_day, period_end
 
@@ -37,7 +37,7 @@ def test_hengyang_measures_load_with_the_seven_categories_two_levels_six_conditi
         "enforcement",
         "problem_relief",
     )
-    assert len(policy.articles) == 36
+    assert len([n for n in policy.articles if n.startswith("第")]) == 36
     assert "继续挂牌整治" in policy.articles["第十三条"].text
     assert policy.evaluation.objective_weight > policy.evaluation.subjective_weight
 
