@@ -3,6 +3,7 @@
 Run alone with ``make browser-test`` (``pytest -m browser``).
 """
 
+import datetime
 import os
 import shutil
 
@@ -89,7 +90,8 @@ def test_office_admin_walks_the_main_pages(browser, live_server, live_world):
     assert page.get_by_role("cell", name="赵测试").is_visible()
     assert page.get_by_role("cell", name="第一责任人").is_visible()
 
-    for link in ("成员单位", "派出所与司法所", "责任领导", "用户管理", "审计日志"):
+    page.get_by_role("link", name="组织机构", exact=True).first.click()
+    for link in ("成员单位", "派出所与司法所", "责任领导", "用户管理", "审计日志", "督办"):
         page.get_by_role("link", name=link).first.click()
         page.wait_for_load_state()
         assert page.locator("h1").first.is_visible()
@@ -195,3 +197,38 @@ def test_township_submits_an_application(browser, live_server, live_world):
     page.get_by_text("申报已报送").wait_for()
     assert page.get_by_role("link", name="情况说明.pdf").is_visible()
     assert "乙乡" not in page.content()
+
+
+def test_township_files_its_monthly_report_on_a_phone_and_the_office_returns_it(
+    browser, live_server, live_world
+):
+    from jindu.supervision import services
+
+    services.generate_obligations(None, datetime.date(2024, 9, 10), since=datetime.date(2024, 9, 1))
+    phone, problems = new_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    log_in(phone, "township_a")
+    phone.goto("/supervision/todo/")
+    assert "每月向县禁毒办报送工作情况" in phone.content()
+    phone.get_by_role("link", name="月度报告").click()
+    phone.get_by_label("期间").fill("2024-09")
+    phone.get_by_label("本月主要工作").fill("开展禁毒宣传进校园3场")
+    phone.get_by_role("button", name="报送县禁毒办").click()
+    assert phone.locator(".field-error").first.is_visible()  # 下月工作打算 is required
+    phone.get_by_label("下月工作打算").fill("继续排查吸毒人员")
+    phone.get_by_role("button", name="报送县禁毒办").click()
+    phone.get_by_text("报告已报送").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    assert not problems, problems
+
+    office, _ = new_page(browser, live_server)
+    log_in(office, "office_admin")
+    office.goto("/supervision/reports/")
+    office.get_by_role("link", name="月度工作情况").first.click()
+    office.get_by_label("意见").fill("请补充尿检人次")
+    office.get_by_role("button", name="退回修改").click()
+    office.get_by_text("已退回修改").first.wait_for()
+
+    phone.goto("/supervision/notifications/")
+    assert "请补充尿检人次" in phone.content()

@@ -15,18 +15,17 @@ def navigation(request):
         if scope.role != "grid_worker":
             items.append((_("Key rectification"), reverse("rectification:board"), "rectification"))
         if scope.everything:
+            items.append((_("Supervision"), reverse("supervision:board"), "supervision"))
             items.append(
                 (_("Accountability"), reverse("accountability:action_list"), "accountability")
             )
-        elif scope.role == "member_unit":
+        else:
+            items.append((_("To do"), reverse("supervision:todo"), "supervision"))
+        if scope.role == "member_unit":
             items.append(
                 (_("Paired assistance"), reverse("accountability:my_assignments"), "assistance")
             )
         items.append((_("Organisation"), reverse("orgs:unit_list"), "orgs"))
-        if scope.everything:
-            items.append((_("Member units"), reverse("orgs:member_unit_list"), "member_units"))
-            items.append((_("Police & judicial"), reverse("orgs:station_list"), "stations"))
-        items.append((_("Responsible leaders"), reverse("orgs:position_list"), "positions"))
     if user.is_office_admin:
         items.append((_("Users"), reverse("accounts:user_list"), "users"))
         items.append((_("Audit trail"), reverse("audit:event_list"), "audit"))

@@ -111,7 +111,7 @@ def test_major_event_notifies_the_office_at_once(world, django_capture_on_commit
         reporting.report_major_event(
             world.users["township_a"],
             org_unit=world.township_a,
-            occurred_at=D(2024, 9, 3),
+            occurred_at=datetime.datetime(2024, 9, 3, 9, 30, tzinfo=datetime.UTC),
             title="群体吸毒事件",
             description="某出租屋发现5人聚众吸毒",
         )

@@ -50,10 +50,14 @@ class Command(BaseCommand):
         for conflict in result.conflicts:
             self.stderr.write(self.style.WARNING(f"  kept existing data: {conflict}"))
         from jindu.rectification.demo import load_demo_listings
+        from jindu.supervision.demo import load_demo_supervision
 
         listings = load_demo_listings()
         if listings:
             self.stdout.write(f"  demo listings: {listings}")
+        reports = load_demo_supervision()
+        if reports:
+            self.stdout.write(f"  demo work reports: {reports}")
         counts = demo.demo_counts()
         self.stdout.write(
             f"{demo.COUNTY_NAME}（{demo.COUNTY_CODE}）："
