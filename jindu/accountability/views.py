@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -130,16 +132,20 @@ def eligibility(request):
 
 
 def inspection_list(request):
-    today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
-    on = today if year == today.year else timezone.datetime(year, 12, 31).date()
-    rows = selectors.inspection_status(request.user, year, on)
+    """Which listed areas have been inspected in the calendar year of a date (today by
+    default), and which not yet (art. 21)."""
+    try:
+        on = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        on = timezone.localdate()
+    rows = selectors.inspection_status(request.user, on.year, on)
     return render(
         request,
         "accountability/inspection_list.html",
         {
             "rows": rows,
-            "year": year,
+            "year": on.year,
+            "on": on,
             "missing": sum(1 for r in rows if r[2]),
             "can_inspect": request.user.is_office_admin,
         },

@@ -196,3 +196,26 @@ def test_the_briefing_converts_to_pdf(world, listing, tmp_path):
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert (tmp_path / "briefing.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_office_sees_which_listed_areas_are_not_yet_inspected_at_any_date(
+    world, client, listing
+):
+    from jindu.accountability import services
+
+    client.force_login(world.users["office_admin"])
+    page = client.get("/accountability/inspections/?date=2021-08-01").content.decode()
+    assert "甲镇" in page and "本年度尚未检查" in page
+    services.record_inspection(
+        world.users["office_admin"],
+        designation=listing,
+        date=datetime.date(2021, 9, 1),
+        inspectors="督导组",
+        findings="基本到位",
+    )
+    before = client.get("/accountability/inspections/?date=2021-08-31").content.decode()
+    assert "本年度尚未检查" in before
+    after = client.get("/accountability/inspections/?date=2021-09-02").content.decode()
+    assert "本年度尚未检查" not in after
+    next_year = client.get("/accountability/inspections/?date=2022-02-01").content.decode()
+    assert "本年度尚未检查" in next_year
