@@ -21,8 +21,9 @@ install: $(VENV)/.installed
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
 	@echo "created .env for development"
 
+# Compiling .po files needs no secrets: use the test settings, so this works before .env exists.
 translations: install
-	$(PY) manage.py compiletranslations
+	DJANGO_SETTINGS_MODULE=jindu.settings_test $(PY) manage.py compiletranslations
 
 migrate: install .env
 	$(PY) manage.py migrate --no-input
