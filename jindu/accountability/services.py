@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jindu.accounts.roles import Role
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
-from jindu.core.scoping import CHANGE, may_act_on_unit, scope_for
+from jindu.core.scoping import CHANGE, may_act_on_unit, require_office, scope_for
 from jindu.orgs.models import OrgUnit, Position, UnitLevel
 from jindu.policy.registry import current_policy, get_policy
 from jindu.rectification.models import Designation, DesignationStatus
@@ -33,11 +33,6 @@ from .models import (
     Inspection,
     SupportVisit,
 )
-
-
-def _office_only(actor) -> None:
-    if actor is not None and scope_for(actor).role != Role.OFFICE_ADMIN:
-        raise NotAllowed()
 
 
 def tenures_of(unit: OrgUnit) -> list[rules.Tenure]:
@@ -160,7 +155,7 @@ def decide_action(
     decided_on: datetime.date | None = None,
 ) -> AccountabilityAction:
     """An office user confirms (with a document number) or rejects a proposal, with a reason."""
-    _office_only(actor)
+    require_office(actor)
     action = AccountabilityAction.objects.select_for_update().get(pk=action.pk)
     if action.status != ActionStatus.PROPOSED:
         raise Refused(_("This measure has already been decided."))
@@ -235,7 +230,7 @@ def eligibility_of_position(position: Position, on: datetime.date) -> rules.Elig
 def record_annual_assessment(
     actor, *, org_unit: OrgUnit, year: int, result: str, score=None, notes: str = ""
 ) -> AnnualAssessment:
-    _office_only(actor)
+    require_office(actor)
     if org_unit.level not in (UnitLevel.TOWNSHIP, UnitLevel.DEPARTMENT):
         raise Refused(_("Annual assessments are for townships and member units."), field="org_unit")
     if result not in AnnualAssessmentResult.values:
@@ -285,7 +280,7 @@ def assign_assistance(
     end_date=None,
     notes: str = "",
 ) -> AssistanceAssignment:
-    _office_only(actor)
+    require_office(actor)
     policy = get_policy(designation.policy_id)
     if role not in {r.code for r in policy.assistance_roles}:
         raise Refused(_("Unknown assistance role."), field="role")
@@ -354,7 +349,7 @@ def record_inspection(
     follow_ups=(),
 ) -> Inspection:
     """``follow_ups``: (text, due_date or None) pairs. Fulfils that year's inspection duty."""
-    _office_only(actor)
+    require_office(actor)
     if not findings.strip():
         raise Refused(_("Record the findings."), field="findings")
     if not inspectors.strip():
@@ -391,7 +386,7 @@ def record_inspection(
 def close_follow_up(
     actor, item: FollowUpItem, *, done_on: datetime.date, result: str
 ) -> FollowUpItem:
-    _office_only(actor)
+    require_office(actor)
     before = audit.snapshot(item)
     item.done_on = done_on
     item.result = result[:300]
@@ -415,7 +410,7 @@ def record_duty(
 ) -> DutyRecord:
     """The office's finding on a township duty. Duties derived from the positions register
     cannot be recorded by hand."""
-    _office_only(actor)
+    require_office(actor)
     policy = current_policy()
     spec = next((d for d in policy.township_duties if d.code == duty), None)
     if spec is None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
 from jindu.core.scoping import VIEW
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import current_policy
 from jindu.rectification.models import Designation
@@ -37,11 +37,6 @@ from .models import (
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _office(request) -> None:
-    if not request.user.is_office_admin:
-        raise PermissionDenied
 
 
 def _docx(content: bytes, filename: str) -> HttpResponse:
@@ -154,7 +149,7 @@ def inspection_list(request):
 
 @require_http_methods(["GET", "POST"])
 def inspection_create(request):
-    _office(request)
+    require_office_user(request)
     initial = {"date": timezone.localdate()}
     if (designation := request.GET.get("designation", "")).isdigit():
         initial["designation"] = designation
@@ -274,7 +269,7 @@ def duties(request):
 
 @require_http_methods(["GET", "POST"])
 def duty_record(request, pk: int):
-    _office(request)
+    require_office_user(request)
     township = get_scoped_or_404(OrgUnit, request.user, pk)
     if township.level != UnitLevel.TOWNSHIP:
         raise PermissionDenied

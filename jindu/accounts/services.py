@@ -8,17 +8,13 @@ from rest_framework.authtoken.models import Token
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
-from jindu.core.errors import NotAllowed, Refused
+from jindu.core.errors import Refused
+from jindu.core.scoping import require_office
 
 from .models import User
 from .roles import ROLE_UNIT_KINDS, Role
 
 ACCOUNT_FIELDS = ("full_name", "role", "unit", "phone", "email", "is_active")
-
-
-def _require_office(actor) -> None:
-    if actor is not None and not actor.is_office_admin:
-        raise NotAllowed()
 
 
 def _check_role_unit(user: User) -> None:
@@ -56,7 +52,7 @@ def create_user(
     phone: str = "",
     email: str = "",
 ) -> User:
-    _require_office(actor)
+    require_office(actor)
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(_("This username is taken."), field="username")
@@ -81,7 +77,7 @@ def create_user(
 
 @transaction.atomic
 def update_user(actor, user: User, **changes) -> User:
-    _require_office(actor)
+    require_office(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = audit.snapshot(user)
     for name, value in changes.items():
@@ -101,7 +97,7 @@ def update_user(actor, user: User, **changes) -> User:
 @transaction.atomic
 def set_password(actor, user: User, password: str) -> None:
     if actor is not None and actor.pk != user.pk:
-        _require_office(actor)
+        require_office(actor)
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from jindu.core.errors import Refused
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 
 from . import services
 from .forms import LoginForm, PasswordForm, UserCreateForm, UserFilterForm, UserForm
@@ -22,13 +21,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _require_office(request):
-    if not request.user.is_office_admin:
-        raise PermissionDenied
-
-
 def user_list(request):
-    _require_office(request)
+    require_office_user(request)
     form = UserFilterForm(request.GET or None)
     users = User.objects.restrict(request.user).select_related("unit")
     if form.is_valid():
@@ -45,7 +39,7 @@ def user_list(request):
 
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    _require_office(request)
+    require_office_user(request)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -62,7 +56,7 @@ def user_create(request):
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
-    _require_office(request)
+    require_office_user(request)
     target = get_scoped_or_404(User, request.user, pk)
     form = UserForm(request.POST or None, instance=User.objects.get(pk=pk), actor=request.user)
     password_form = PasswordForm()
@@ -88,7 +82,7 @@ def user_edit(request, pk: int):
 
 @require_POST
 def user_password(request, pk: int):
-    _require_office(request)
+    require_office_user(request)
     target = get_scoped_or_404(User, request.user, pk)
     form = PasswordForm(request.POST)
     if form.is_valid():

@@ -134,3 +134,14 @@ def may_act_on_unit(user, action: str, model: type[models.Model], unit) -> bool:
     """Whether ``user`` may ``action`` a ``model`` record attached to ``unit`` (for creation)."""
     scope = scope_for(user)
     return scope.may(action, model) and scope.covers_path(unit.path)
+
+
+def require_office(actor) -> None:
+    """The office's own work (assessing, inspecting, reviewing …): the office administrator,
+    or the system itself (``actor`` None: the demo loader, scheduled jobs)."""
+    from jindu.accounts.roles import Role
+
+    from .errors import NotAllowed
+
+    if actor is not None and scope_for(actor).role != Role.OFFICE_ADMIN:
+        raise NotAllowed()

@@ -17,6 +17,12 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW):
     return obj
 
 
+def require_office_user(request) -> None:
+    """Pages that are the office administrator's alone answer 403 to everyone else."""
+    if not request.user.is_office_admin:
+        raise PermissionDenied
+
+
 def require_change(user, model) -> None:
     if not scope_for(user).may(CHANGE, model):
         raise PermissionDenied

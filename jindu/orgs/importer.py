@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import Refused
+from jindu.core.scoping import require_office
 
 from . import rules, services
 from .models import OrgUnit, UnitKind
@@ -177,7 +178,7 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
 
 
 def import_units(actor, file) -> ImportReport:
-    services.require_office(actor)
+    require_office(actor)
     report = ImportReport()
     rows, read_errors = read_rows(file)
     if any(e.row <= 1 for e in read_errors):  # unreadable file or wrong headers

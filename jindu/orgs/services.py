@@ -7,25 +7,12 @@ from django.utils.translation import gettext as _
 
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
-from jindu.core.scoping import CHANGE, may_act_on_unit, scope_for
+from jindu.core.scoping import CHANGE, may_act_on_unit, require_office
 
 from . import rules
 from .models import OrgUnit, Position, PositionRole, UnitLevel
 
 UNIT_FIELDS = ("code", "name", "kind", "parent", "address", "phone", "sort_order", "is_active")
-
-
-def require_office(actor) -> None:
-    """Maintaining the organisation is the office's work."""
-    _require_office(actor, OrgUnit)
-
-
-def _require_office(actor, model) -> None:
-    """The organisation itself is the office's to maintain (``actor=None`` is the system)."""
-    if actor is None:
-        return
-    if not scope_for(actor).may(CHANGE, model) or not scope_for(actor).everything:
-        raise NotAllowed()
 
 
 def _check_unit(unit: OrgUnit, *, exclude_pk=None) -> None:
@@ -61,7 +48,7 @@ def create_unit(
     sort_order: int = 0,
     covers=(),
 ) -> OrgUnit:
-    _require_office(actor, OrgUnit)
+    require_office(actor)
     unit = OrgUnit(
         code=code.strip(),
         name=name.strip(),
@@ -85,7 +72,7 @@ def create_unit(
 
 @transaction.atomic
 def update_unit(actor, unit: OrgUnit, **changes) -> OrgUnit:
-    _require_office(actor, OrgUnit)
+    require_office(actor)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit)
     old_path = unit.path

@@ -12,10 +12,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jindu.accounts.roles import Role
 from jindu.audit import services as audit
 from jindu.core.errors import Conflict, NotAllowed, Refused
-from jindu.core.scoping import CHANGE, VIEW, may_act_on_unit, scope_for
+from jindu.core.scoping import CHANGE, VIEW, may_act_on_unit, require_office, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import current_policy, get_policy
 from jindu.supervision import services as obligations
@@ -40,11 +39,6 @@ from .models import (
 
 def _may_decide(actor) -> bool:
     return actor is None or scope_for(actor).may(CHANGE, Decision)
-
-
-def _office_only(actor) -> None:
-    if actor is not None and scope_for(actor).role != Role.OFFICE_ADMIN:
-        raise NotAllowed()
 
 
 def _unit_facts(unit: OrgUnit) -> tuple[rules.Unit, Designation | None]:
@@ -182,7 +176,7 @@ def record_assessment(
 ) -> Assessment:
     """Record whether each condition of art. 14 is met (``findings`` may add, per condition,
     ``{"text": …, "points_met": [indexes]}``)."""
-    _office_only(actor)
+    require_office(actor)
     policy = get_policy(designation.policy_id)
     try:
         result = rules.assess(policy, conditions)
@@ -232,7 +226,7 @@ def submit_application(
     policy = current_policy()
     scope = scope_for(actor) if actor is not None else None
     if source == ApplicationSource.OFFICE_PROPOSAL:
-        _office_only(actor)
+        require_office(actor)
     elif actor is not None and not may_act_on_unit(actor, CHANGE, Application, org_unit):
         raise NotAllowed()
     if org_unit.level not in policy.designation_levels:
@@ -327,7 +321,7 @@ def record_evaluation(
     condition_findings: dict[str, dict] | None = None,
     baseline: Evaluation | None = None,
 ) -> Evaluation:
-    _office_only(actor)
+    require_office(actor)
     policy = current_policy()
     known_methods = {m.code for m in policy.evaluation.methods}
     if not methods:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.models import HolidayArrangement
-from jindu.core.scoping import CHANGE, may_act_on_unit
+from jindu.core.scoping import CHANGE, may_act_on_unit, require_office
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import get_policy
 
@@ -32,11 +32,6 @@ from .models import (
     ResponsibilityLetter,
     WorkReport,
 )
-
-
-def _office_only(actor) -> None:
-    if actor is not None and not actor.is_office_admin:
-        raise NotAllowed()
 
 
 def _may_write(actor, model, unit) -> None:
@@ -139,7 +134,7 @@ def submit_report(actor, report: WorkReport) -> WorkReport:
 @transaction.atomic
 def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "") -> WorkReport:
     """The office accepts (the report is then locked) or returns it with comments."""
-    _office_only(actor)
+    require_office(actor)
     report = WorkReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise Refused(_("Only a submitted report can be accepted or returned."))
@@ -176,7 +171,7 @@ def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "")
 @transaction.atomic
 def unlock_report(actor, report: WorkReport, reason: str) -> WorkReport:
     """Unlocking an accepted report is an office action, recorded with its reason."""
-    _office_only(actor)
+    require_office(actor)
     if not report.locked:
         raise Refused(_("The report is not locked."))
     if not reason.strip():
@@ -235,7 +230,7 @@ def record_meeting(
 ) -> Meeting:
     """``decisions``: (text, owner unit or None, due date or None). A decision with an owner
     and a due date becomes an obligation of that unit."""
-    _office_only(actor)
+    require_office(actor)
     if not minutes.strip():
         raise Refused(_("Record the minutes."), field="minutes")
     org_unit = org_unit or OrgUnit.objects.filter(level=UnitLevel.COUNTY).order_by("pk").first()
@@ -342,7 +337,7 @@ def record_letter(
 @transaction.atomic
 def create_campaign(actor, *, code: str, name: str, start, end, phases=()) -> Campaign:
     """``phases``: (code, name, start, end, tasks text) tuples."""
-    _office_only(actor)
+    require_office(actor)
     if end < start:
         raise Refused(_("The campaign ends before it starts."), field="end")
     if Campaign.objects.filter(code=code).exists():
@@ -366,7 +361,7 @@ def create_campaign(actor, *, code: str, name: str, start, end, phases=()) -> Ca
 @transaction.atomic
 def save_holidays(actor, *, year: int, text: str, notice: str = "") -> int:
     """Replace a year's official arrangement with the lines given (``YYYY-MM-DD 休|班 名称``)."""
-    _office_only(actor)
+    require_office(actor)
     days, errors = rules.parse_holiday_lines(text, year)
     if errors:
         raise Refused(

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from jindu.audit import services as audit
 from jindu.core import workdays
-from jindu.core.errors import NotAllowed, Refused
+from jindu.core.errors import Refused
+from jindu.core.scoping import require_office
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import get_policy
 
@@ -240,7 +241,7 @@ def reopen(actor, obligation: Obligation, reason: str) -> Obligation:
 
 @transaction.atomic
 def waive(actor, obligation: Obligation, reason: str) -> Obligation:
-    _office_only(actor)
+    require_office(actor)
     if not reason.strip():
         raise Refused(_("Give the reason for waiving it."), field="reason")
     if obligation.status not in (ObligationStatus.OPEN, ObligationStatus.OVERDUE):
@@ -251,8 +252,3 @@ def waive(actor, obligation: Obligation, reason: str) -> Obligation:
     obligation.save()
     audit.record_update(actor, obligation, before)
     return obligation
-
-
-def _office_only(actor) -> None:
-    if actor is not None and not actor.is_office_admin:
-        raise NotAllowed()

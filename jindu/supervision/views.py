@@ -11,7 +11,7 @@ from jindu.core.errors import Refused
 from jindu.core.models import HolidayArrangement
 from jindu.core.scoping import CHANGE, VIEW, scope_for
 from jindu.core.services import attach, attachments_of
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 from jindu.orgs.models import UnitLevel
 from jindu.policy.registry import current_policy
 
@@ -38,11 +38,6 @@ from .models import (
     ResponsibilityLetter,
     WorkReport,
 )
-
-
-def _office(request):
-    if not request.user.is_office_admin:
-        raise PermissionDenied
 
 
 def board(request):
@@ -94,7 +89,7 @@ def todo(request):
 
 @require_POST
 def generate(request):
-    _office(request)
+    require_office_user(request)
     today = timezone.localdate()
     created = services.generate_obligations(request.user, today)
     services.mark_overdue(today)
@@ -104,7 +99,7 @@ def generate(request):
 
 @require_http_methods(["GET", "POST"])
 def waive(request, pk: int):
-    _office(request)
+    require_office_user(request)
     obligation = get_scoped_or_404(Obligation, request.user, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +277,7 @@ def meeting_list(request):
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    _office(request)
+    require_office_user(request)
     form = MeetingForm(
         request.POST or None, user=request.user, initial={"date": timezone.localdate()}
     )
@@ -379,7 +374,7 @@ def campaigns(request):
 
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
-    _office(request)
+    require_office_user(request)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -394,7 +389,7 @@ def campaign_create(request):
 
 @require_http_methods(["GET", "POST"])
 def holidays(request):
-    _office(request)
+    require_office_user(request)
     today = timezone.localdate()
     form = HolidayForm(request.POST or None, initial={"year": today.year + 1})
     if request.method == "POST" and form.is_valid():
