@@ -29,7 +29,7 @@ migrate: install .env
 	$(PY) manage.py migrate --no-input
 
 demo: migrate translations
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --no-logins
 
 setup: demo
 

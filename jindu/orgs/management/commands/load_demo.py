@@ -29,12 +29,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Do not print the table of demo logins (make run prints it just before serving).",
+        )
+        parser.add_argument(
             "--logins-only",
             action="store_true",
             help="Only print the table of demo logins; load nothing.",
         )
 
-    def handle(self, *args, logins_only=False, **options):
+    def handle(self, *args, logins_only=False, no_logins=False, **options):
         if logins_only:
             self.stdout.write(demo.demo_logins_text())
             return
@@ -63,5 +68,6 @@ class Command(BaseCommand):
             f"{demo.COUNTY_NAME}（{demo.COUNTY_CODE}）："
             + "，".join(f"{KIND_LABELS.get(k, k)} {v}" for k, v in counts.items())
         )
-        self.stdout.write("")
-        self.stdout.write(demo.demo_logins_text())
+        if not no_logins:
+            self.stdout.write("")
+            self.stdout.write(demo.demo_logins_text())
