@@ -46,7 +46,18 @@ def apply_refusal(form, exc: Refused) -> None:
 def home(request):
     from jindu.orgs import selectors
 
-    return render(request, "core/home.html", {"summary": selectors.summary_for(request.user)})
+    from django.utils import timezone
+
+    from .dashboard import work_items
+
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": selectors.summary_for(request.user),
+            "work": work_items(request.user, timezone.localdate()),
+        },
+    )
 
 
 @require_GET
