@@ -44,9 +44,9 @@ def apply_refusal(form, exc: Refused) -> None:
 
 
 def home(request):
-    from jindu.orgs import selectors
-
     from django.utils import timezone
+
+    from jindu.orgs import selectors
 
     from .dashboard import work_items
 
