@@ -312,3 +312,36 @@ def test_outsider_cannot_create_records_in_township_b(world, api_as):
     )
     assert response.status_code in (400, 403, 404)
     assert AuditEvent.objects.count() == before
+
+
+PUBLIC = {
+    "login",
+    "healthz",
+    "set_language",
+    "schema",
+    "api-docs",
+    "javascript-catalog",
+    "api:token",
+    "api:api-root",
+    None,
+}
+
+
+def test_anonymous_visitors_reach_nothing_but_the_public_pages(world, client, api_client):
+    checked = 0
+    for name, route in all_routes():
+        if name in PUBLIC or (name and name.startswith("favicon")):
+            continue
+        pk = OUTSIDER_OBJECTS[name](world).pk if name in OUTSIDER_OBJECTS else None
+        url = concrete(route, pk)
+        if url is None:
+            continue
+        if url.startswith("/api/"):
+            response = api_client.get(url)
+            assert response.status_code == 401, (url, response.status_code)
+            assert "detail" in response.json()
+        else:
+            response = client.get(url)
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+        checked += 1
+    assert checked > 50

@@ -41,6 +41,10 @@ _DEPT_LETTER = {
 }
 
 
+# How many leading digits of a unit's code its sub-units' codes repeat.
+CODE_PREFIX: dict[str, int] = {UnitLevel.TOWNSHIP: 9, UnitLevel.VILLAGE: 12}
+
+
 def level_of(kind: str) -> str:
     return KIND_LEVEL[kind]
 

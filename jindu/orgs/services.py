@@ -84,9 +84,13 @@ def update_unit(actor, unit: OrgUnit, **changes) -> OrgUnit:
     unit.level = rules.level_of(unit.kind)
     _check_unit(unit, exclude_pk=unit.pk)
     new_path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
-    if new_path != old_path:
-        if unit.children.exists() and before["kind"] != unit.kind:
+    if unit.children.exists():
+        if before["kind"] != unit.kind:
             raise Refused(_("A unit with sub-units cannot change its kind."), field="kind")
+        if before["code"] != unit.code:
+            # Sub-units' codes are built from this unit's code: they follow it.
+            _recode_subtree(actor, old_path, before["code"], unit.code, unit.level)
+    if new_path != old_path:
         unit.path = new_path
         _move_subtree(old_path, new_path)
     unit.save()
@@ -94,6 +98,35 @@ def update_unit(actor, unit: OrgUnit, **changes) -> OrgUnit:
         _set_covers(unit, covers)
     audit.record_update(actor, unit, before)
     return unit
+
+
+def _recode_subtree(actor, path: str, old_code: str, new_code: str, level: str) -> None:
+    """Give every sub-unit the new code's prefix (a village's 12 digits in its grids' codes,
+    a township's 9 in its villages' and grids')."""
+    width = rules.CODE_PREFIX.get(level)
+    if not width:
+        return
+    old_prefix, new_prefix = old_code[:width], new_code[:width]
+    if old_prefix == new_prefix:
+        return
+    descendants = list(OrgUnit.objects.filter(path__startswith=path).exclude(path=path))
+    new_codes = {d.pk: new_prefix + d.code[width:] for d in descendants}
+    clash = (
+        OrgUnit.objects.filter(code__in=new_codes.values())
+        .exclude(pk__in=[d.pk for d in descendants])
+        .first()
+    )
+    if clash is not None:
+        raise Refused(
+            _("Re-coding the sub-units would give %(code)s, which %(unit)s already has.")
+            % {"code": clash.code, "unit": clash.name},
+            field="code",
+        )
+    for descendant in descendants:
+        before = audit.snapshot(descendant)
+        descendant.code = new_codes[descendant.pk]
+        descendant.save(update_fields=["code"])
+        audit.record_update(actor, descendant, before)
 
 
 def _move_subtree(old_path: str, new_path: str) -> None:

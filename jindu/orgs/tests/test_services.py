@@ -412,3 +412,14 @@ def test_appointments_write_create_and_update_events(world):
     services.update_position(admin, new, title="党委书记")
     edited = events_for(new, AuditAction.UPDATE).get()
     assert edited.changes == {"title": ["", "党委书记"]}
+
+
+def test_moving_a_village_re_codes_its_grids_to_match(world):
+    from jindu.orgs import services as org_services
+    from jindu.orgs.rules import code_problem
+
+    org_services.update_unit(None, world.village_a, parent=world.township_b, code="430421101202")
+    for grid in (world.grid_a, world.grid_a2):
+        grid.refresh_from_db()
+        assert grid.code.startswith("430421101202")
+        assert code_problem("grid", grid.code, "430421101202") is None
