@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -6,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from jindu.accounts.views import LoginView
 from jindu.core import views as core_views
+
+SWAGGER_INLINE_STYLE = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -27,7 +30,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        # Swagger UI sets one fixed inline style; allow exactly that one by its hash.
+        csp_update({"style-src": [SWAGGER_INLINE_STYLE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
         name="api-docs",
     ),
 ]

@@ -232,3 +232,10 @@ def test_township_files_its_monthly_report_on_a_phone_and_the_office_returns_it(
 
     phone.goto("/supervision/notifications/")
     assert "请补充尿检人次" in phone.content()
+
+
+def test_api_docs_render_under_the_content_security_policy(browser, live_server, live_world):
+    page, problems = new_page(browser, live_server)
+    page.goto("/api/docs/")
+    page.get_by_text("/api/v1/org-units/").first.wait_for()
+    assert not problems, problems
