@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jindu.rectification",
     "jindu.supervision",
     "jindu.accountability",
+    "jindu.control",
     "jindu.api",
 ]
 

@@ -62,6 +62,19 @@ OUTSIDER_OBJECTS = {
     "api:meeting-detail": lambda w: w.b["meeting"],
     "api:responsibility-letter-detail": lambda w: w.b["letter"],
     "api:major-event-detail": lambda w: w.b["event"],
+    "api:person-detail": lambda w: w.b["person"],
+    "api:person-open": lambda w: w.b["person"],
+    "api:person-move": lambda w: w.b["person"],
+    "api:risk-assessment-detail": lambda w: w.b["risk_assessment"],
+    "api:control-order-detail": lambda w: w.b["control_order"],
+    "api:control-assignment-detail": lambda w: w.b["control_assignment"],
+    "api:status-change-detail": lambda w: w.b["status_change"],
+    "api:sick-disabled-detail": lambda w: w.b["sick_disabled"],
+    "api:urine-test-detail": lambda w: w.b["urine_test"],
+    "api:relapse-report-detail": lambda w: w.b["relapse_report"],
+    "api:relapse-report-accept": lambda w: w.b["relapse_report"],
+    "api:relapse-report-check": lambda w: w.b["relapse_report"],
+    "api:relapse-report-close": lambda w: w.b["relapse_report"],
 }
 # Text that only township B's records contain.
 OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
@@ -170,7 +183,61 @@ def world(world):
         title="乙乡事件",
         description="乙乡",
     )
+    from jindu.accounts import services as accounts
+    from jindu.control import orders as control_orders
+    from jindu.control import relapse
+    from jindu.control import rules as control_rules
+    from jindu.control import services as control
+
+    township_b = world.users["township_b"]
+    person = control.register_person(
+        township_b,
+        name="钱测试乙",
+        gender="male",
+        id_number="43042119900101" + "101" + control_rules.check_digit("43042119900101101"),
+        residence_unit=world.grid_b,
+        first_found_date=datetime.date(2018, 5, 1),
+        household_address="乙乡乙一村",
+    )
+    grid_b = accounts.create_user(
+        None,
+        username="grid_b",
+        password="Test-password-2026",
+        role="grid_worker",
+        unit=world.grid_b,
+    )
+    world.b_control = {
+        "person": person,
+        "risk_assessment": control.assess_risk(
+            township_b, person, date=datetime.date(2018, 6, 1), level="high", factors=["乙乡"]
+        ),
+        "control_order": control_orders.record_order(
+            township_b, person, kind="community_detox", decision_date=datetime.date(2018, 6, 1)
+        ),
+        "control_assignment": control.assign(
+            township_b,
+            person,
+            responsible_name="钱测试",
+            responsible_role="social_worker",
+            start_date=datetime.date(2018, 6, 1),
+        ),
+        "status_change": person.status_changes.get(),
+        "sick_disabled": control.flag_sick_disabled(
+            township_b, person, condition="乙乡病残", identified_date=datetime.date(2018, 7, 1)
+        ),
+        "urine_test": control_orders.record_test(
+            township_b, person, date=datetime.date(2018, 7, 1), result="negative"
+        ),
+        "relapse_report": relapse.submit_relapse_report(
+            grid_b,
+            subject="乙乡某人",
+            place="乙一村",
+            observed_on=datetime.date(2018, 7, 1),
+            observation="乙乡",
+        ),
+    }
     world.b = {
+        **world.b_control,
         "report": report,
         "meeting": meeting,
         "letter": letter,

@@ -9,6 +9,8 @@ from jindu.accountability.api import (
     InspectionViewSet,
 )
 from jindu.accounts.api import MeView, TokenView
+from jindu.control.api import router_registrations as control_routes
+from jindu.control.api import urlpatterns_extra as control_urls
 from jindu.orgs.api import MemberUnitViewSet, OrgUnitViewSet, PositionViewSet, StationViewSet
 from jindu.rectification.api import (
     ApplicationViewSet,
@@ -44,11 +46,14 @@ router.register("accountability-actions", ActionViewSet, basename="accountabilit
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("assistance-assignments", AssignmentViewSet, basename="assistance-assignment")
 router.register("annual-assessments", AnnualAssessmentViewSet, basename="annual-assessment")
+for prefix, viewset, basename in control_routes:
+    router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("eligibility/", EligibilityView.as_view(), name="eligibility"),
+    *control_urls,
     path("", include(router.urls)),
 ]

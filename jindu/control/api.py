@@ -1,0 +1,402 @@
+"""The control REST API (issue 6's contract). Thin: serializers call the services; every
+queryset reads through the scoping layer; numbers are written in full and read masked.
+
+``router_registrations`` and ``urlpatterns_extra`` are added to the API's router and URLs in
+jindu/api/urls.py.
+"""
+
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jindu.accounts.roles import Role
+from jindu.api.filters import choice_param, date_param, int_param
+from jindu.core.scoping import scope_for
+from jindu.core.views import get_scoped_or_404
+from jindu.orgs.models import OrgUnit
+from jindu.rectification.api import CreateViewSet, _call
+
+from . import relapse, selectors, services
+from .models import (
+    ControlAssignment,
+    ControlOrder,
+    OrderKind,
+    Person,
+    PersonStatus,
+    RelapseReport,
+    RelapseStatus,
+    RiskAssessment,
+    RiskLevel,
+    SickDisabled,
+    StatusChange,
+    TestResult,
+    UrineTest,
+)
+from .serializers import (
+    ControlAssignmentSerializer,
+    ControlOrderSerializer,
+    FileOpenSerializer,
+    KpiResponseSerializer,
+    MoveSerializer,
+    PersonFileSerializer,
+    PersonSerializer,
+    RelapseAcceptSerializer,
+    RelapseCheckSerializer,
+    RelapseCloseSerializer,
+    RelapseReportSerializer,
+    RiskAssessmentSerializer,
+    SickDisabledSerializer,
+    StatusChangeSerializer,
+    UrineTestSerializer,
+)
+
+
+class CreateUpdateViewSet(CreateViewSet, mixins.UpdateModelMixin):
+    pass
+
+
+def _by_person(viewset, queryset):
+    if (person := int_param(viewset.request, "person")) is not None:
+        queryset = queryset.filter(person_id=person)
+    return queryset
+
+
+PERSON_PARAM = OpenApiParameter("person", OpenApiTypes.INT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("org_unit", OpenApiTypes.INT, description="residence in subtree"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=PersonStatus.values),
+            OpenApiParameter("risk_level", OpenApiTypes.STR, enum=RiskLevel.values),
+            OpenApiParameter("q", OpenApiTypes.STR, description="part of the name"),
+            OpenApiParameter("id_number", OpenApiTypes.STR, description="exact, in full"),
+        ]
+    ),
+    create=extend_schema(
+        description="Register a person. A duplicate identity number answers 409 with "
+        "`existing`: the id of the record if you may see it, else null."
+    ),
+)
+class PersonViewSet(CreateUpdateViewSet):
+    """Persons under control. Identity and phone numbers are written in full and read masked;
+    the full file (with numbers in full for the roles that need them) is opened with a reason
+    through POST …/open/, and every opening is logged."""
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.request
+        if (org_unit := int_param(request, "org_unit")) is not None:
+            path = OrgUnit.objects.filter(pk=org_unit).values_list("path", flat=True).first()
+            queryset = queryset.filter(residence_unit__path__startswith=path or "-")
+        if status_ := choice_param(request, "status", PersonStatus.values):
+            queryset = queryset.filter(status=status_)
+        if level := choice_param(request, "risk_level", RiskLevel.values):
+            queryset = queryset.filter(risk_level=level)
+        if q := request.query_params.get("q", "").strip():
+            queryset = queryset.filter(name__icontains=q)
+        if id_number := request.query_params.get("id_number", "").strip():
+            found = services.find_by_id_number(request.user, id_number)
+            queryset = queryset.filter(pk=found.pk if found else None)
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            person = serializer.save()
+        except services.DuplicatePerson as exc:
+            return Response(
+                {"detail": str(exc.message), "errors": exc.errors, "existing": exc.existing_id},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.get_serializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FileOpenSerializer, responses=PersonFileSerializer)
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        """Open the full file, giving the reason (查询事由): `{"reason", "note"}`. Logged."""
+        person = get_scoped_or_404(Person, request.user, pk)
+        body = FileOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        opened = _call(
+            services.open_file,
+            request.user,
+            person,
+            reason=body.validated_data["reason"],
+            note=body.validated_data["note"],
+        )
+        return Response(PersonFileSerializer(opened, context={"request": request}).data)
+
+    @extend_schema(request=MoveSerializer, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Record a move to another village or grid (条例第二十二条); the file follows."""
+        person = self.get_object()
+        body = MoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _call(services.move_residence, request.user, person, **body.validated_data)
+        person.refresh_from_db()
+        return Response(PersonSerializer(person, context={"request": request}).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class RiskAssessmentViewSet(CreateViewSet):
+    """Risk assessments; a person's current level is the latest one's."""
+
+    queryset = RiskAssessment.objects.all()
+    serializer_class = RiskAssessmentSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[PERSON_PARAM, OpenApiParameter("kind", OpenApiTypes.STR, enum=OrderKind.values)]
+    ),
+    partial_update=extend_schema(
+        description="Record the report or execution (`reported_date`, `executed_date`, "
+        "`not_executed_reason`, `agreement_signed_date`, `working_group`), or the end "
+        "(`end_date` with `end_kind`). What the law refuses answers 409 with its `basis`."
+    ),
+)
+class ControlOrderViewSet(CreateUpdateViewSet):
+    """Community detox, community rehab and compulsory isolation orders."""
+
+    queryset = ControlOrder.objects.all()
+    serializer_class = ControlOrderSerializer
+
+    def get_queryset(self):
+        queryset = _by_person(self, super().get_queryset())
+        if kind := choice_param(self.request, "kind", OrderKind.values):
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class ControlAssignmentViewSet(CreateUpdateViewSet):
+    """Who is responsible for each person, from when to when (PATCH `end_date` to end)."""
+
+    queryset = ControlAssignment.objects.all()
+    serializer_class = ControlAssignmentSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class StatusChangeViewSet(CreateViewSet):
+    """The history of each person's status; a new row changes the current status."""
+
+    queryset = StatusChange.objects.all()
+    serializer_class = StatusChangeSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class SickDisabledViewSet(CreateUpdateViewSet):
+    """Sick and disabled persons (涉毒病残); PATCH `admitted_date` records the admission."""
+
+    queryset = SickDisabled.objects.all()
+    serializer_class = SickDisabledSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERSON_PARAM,
+            OpenApiParameter("result", OpenApiTypes.STR, enum=TestResult.values),
+        ]
+    )
+)
+class UrineTestViewSet(CreateViewSet):
+    """Urine and hair tests. A positive, refused or missed test raises a follow-up."""
+
+    queryset = UrineTest.objects.all()
+    serializer_class = UrineTestSerializer
+
+    def get_queryset(self):
+        queryset = _by_person(self, super().get_queryset())
+        if result := choice_param(self.request, "result", TestResult.values):
+            queryset = queryset.filter(result=result)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=RelapseStatus.values)]
+    )
+)
+class RelapseReportViewSet(CreateViewSet):
+    """Grid relapse reports: a grid worker submits (and sees only their own reports' status);
+    the police station covering the township accepts, checks and closes them."""
+
+    queryset = RelapseReport.objects.all()
+    serializer_class = RelapseReportSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if status_ := choice_param(self.request, "status", RelapseStatus.values):
+            queryset = queryset.filter(status=status_)
+        return queryset
+
+    def _respond(self, report):
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=RelapseAcceptSerializer, responses=RelapseReportSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the report (police station), optionally naming the person: `{"person"}`."""
+        report = self.get_object()
+        body = RelapseAcceptSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(
+                relapse.accept_relapse_report,
+                request.user,
+                report,
+                person=body.validated_data.get("person"),
+            )
+        )
+
+    @extend_schema(request=RelapseCheckSerializer, responses=RelapseReportSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        """Record the check: `{"check_date", "result", "note", "person"}`."""
+        report = self.get_object()
+        body = RelapseCheckSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(relapse.check_relapse_report, request.user, report, **body.validated_data)
+        )
+
+    @extend_schema(request=RelapseCloseSerializer, responses=RelapseReportSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close with the outcome: `{"outcome": "confirmed" | "not_confirmed", "note"}`."""
+        report = self.get_object()
+        body = RelapseCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(relapse.close_relapse_report, request.user, report, **body.validated_data)
+        )
+
+
+# ---------------------------------------------------------------- the five targets
+
+KPI_PARAMS = [
+    OpenApiParameter("org_unit", OpenApiTypes.INT, description="default: your own unit"),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="default: 1 January"),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="default: today"),
+]
+
+
+def kpi_period(request) -> selectors.Period:
+    """The unit (visible to the user, else 404) and period asked for, with defaults."""
+    unit_id = int_param(request, "org_unit")
+    if unit_id is None:
+        # Township and grid staff see their own unit; the others the whole county, which
+        # the scoping then narrows (a police station to the townships it covers).
+        user = request.user
+        unit = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+        if scope_for(user).role in (Role.TOWNSHIP, Role.GRID_WORKER):
+            unit = user.unit
+        if unit is None:
+            raise ValidationError({"org_unit": [_("Choose the unit.")]})
+    else:
+        unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
+    date_to = date_param(request, "date_to") or timezone.localdate()
+    date_from = date_param(request, "date_from") or date_to.replace(month=1, day=1)
+    if date_from > date_to:
+        raise ValidationError({"date_from": [_("The period starts after it ends.")]})
+    return selectors.Period(unit, date_from, date_to)
+
+
+class ControlKpiView(APIView):
+    """The five control targets of 方案一（三） for a unit's subtree and a period: numerator,
+    denominator, value (%), target (%) and met. Definitions and targets are the policy
+    file's; people behind each number: GET …/people/."""
+
+    @extend_schema(parameters=KPI_PARAMS, responses=KpiResponseSerializer)
+    def get(self, request):
+        period = kpi_period(request)
+        indicators = selectors.control_kpis(
+            request.user, period.unit, period.date_from, period.date_to
+        )
+        return Response(
+            KpiResponseSerializer(
+                {
+                    "org_unit": period.unit.pk,
+                    "date_from": period.date_from,
+                    "date_to": period.date_to,
+                    "indicators": indicators,
+                }
+            ).data
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            *KPI_PARAMS,
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                required=True,
+                enum=[*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS],
+            ),
+            OpenApiParameter("which", OpenApiTypes.STR, enum=list(selectors.DRILL)),
+        ]
+    )
+)
+class ControlKpiPeopleView(ListAPIView):
+    """The persons behind one target's numerator, denominator or gap (masked, scoped)."""
+
+    serializer_class = PersonSerializer
+    queryset = Person.objects.all()
+
+    def get_queryset(self):
+        period = kpi_period(self.request)
+        codes = [*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS]
+        code = choice_param(self.request, "code", codes)
+        if code is None:
+            raise ValidationError({"code": [_("Choose the target.")]})
+        which = choice_param(self.request, "which", selectors.DRILL) or "denominator"
+        return selectors.kpi_people(
+            self.request.user, period.unit, period.date_from, period.date_to, code, which
+        ).order_by("name", "id")
+
+
+router_registrations = [
+    ("persons", PersonViewSet, "person"),
+    ("risk-assessments", RiskAssessmentViewSet, "risk-assessment"),
+    ("control-orders", ControlOrderViewSet, "control-order"),
+    ("control-assignments", ControlAssignmentViewSet, "control-assignment"),
+    ("status-changes", StatusChangeViewSet, "status-change"),
+    ("sick-disabled", SickDisabledViewSet, "sick-disabled"),
+    ("urine-tests", UrineTestViewSet, "urine-test"),
+    ("relapse-reports", RelapseReportViewSet, "relapse-report"),
+]
+
+urlpatterns_extra = [
+    path("kpis/control/", ControlKpiView.as_view(), name="kpis-control"),
+    path("kpis/control/people/", ControlKpiPeopleView.as_view(), name="kpis-control-people"),
+]

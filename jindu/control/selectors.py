@@ -1,0 +1,251 @@
+"""Read side of people under control: the five targets of 方案一（三） for an org unit's
+subtree and a period, the people behind each number, and test schedules.
+
+The targets are counted in the database: one aggregate query over persons (their status,
+risk, assignment, sick/disabled and isolation facts as of the end date, each a correlated
+subquery) and one over orders — two queries whatever the number of people. The definitions
+are the policy file's; ``rules.control_indicators`` computes the same from plain facts and
+the tests hold the two together.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from jindu.core.scoping import VIEW
+from jindu.orgs.models import OrgUnit
+
+from . import rules
+from .models import (
+    COMMUNITY_KINDS,
+    ControlAssignment,
+    ControlOrder,
+    OrderKind,
+    Person,
+    PersonStatus,
+    RiskAssessment,
+    SickDisabled,
+    StatusChange,
+    TestResult,
+    UrineTest,
+)
+from .policy import control_policy
+
+PERSON_TARGETS = (
+    "medium_high_risk_control_rate",
+    "sick_disabled_admission_rate",
+    "not_executed_control_rate",
+)
+ORDER_TARGETS = ("community_execution_rate", "compulsory_isolation_execution_rate")
+DRILL = ("numerator", "denominator", "gap")
+
+
+@dataclass(frozen=True)
+class Period:
+    unit: OrgUnit
+    date_from: datetime.date
+    date_to: datetime.date
+
+
+def persons_in(user, unit: OrgUnit) -> QuerySet:
+    """Persons living in ``unit``'s subtree that ``user`` may see."""
+    return Person.objects.restrict(user, VIEW).filter(residence_unit__path__startswith=unit.path)
+
+
+def as_of(persons: QuerySet, end: datetime.date) -> QuerySet:
+    """Annotate each person with the facts the targets need, as they stood on ``end``."""
+    latest_status = StatusChange.objects.filter(person=OuterRef("pk"), date__lte=end).order_by(
+        "-date", "-id"
+    )
+    latest_risk = RiskAssessment.objects.filter(person=OuterRef("pk"), date__lte=end).order_by(
+        "-date", "-id"
+    )
+    isolation = ControlOrder.objects.filter(
+        person=OuterRef("pk"),
+        kind=OrderKind.COMPULSORY_ISOLATION,
+        decision_date__lte=end,
+        continues__isnull=True,
+    ).order_by("-decision_date", "-id")
+    flagged = SickDisabled.objects.filter(person=OuterRef("pk"), identified_date__lte=end)
+    return persons.annotate(
+        status_at=Subquery(latest_status.values("status")[:1]),
+        risk_at=Subquery(latest_risk.values("level")[:1]),
+        controlled=Exists(
+            ControlAssignment.objects.filter(person=OuterRef("pk"), start_date__lte=end).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=end)
+            )
+        ),
+        sick=Exists(flagged),
+        admitted=Exists(flagged.filter(admitted_date__lte=end)),
+        has_isolation=Exists(isolation),
+        isolation_executed=Subquery(isolation.values("executed_date")[:1]),
+    )
+
+
+def _person_conditions(end: datetime.date) -> dict[str, tuple[Q, Q]]:
+    """Denominator and numerator of each person-based target, over ``as_of`` annotations."""
+    in_society = Q(status_at=PersonStatus.IN_SOCIETY)
+    under_control = Q(left_control_on__isnull=True) | Q(left_control_on__gt=end)
+    not_executed = Q(has_isolation=True) & (
+        Q(isolation_executed__isnull=True) | Q(isolation_executed__gt=end)
+    )
+    return {
+        "medium_high_risk_control_rate": (
+            in_society & under_control & Q(risk_at__in=["medium", "high"]),
+            Q(controlled=True),
+        ),
+        "sick_disabled_admission_rate": (in_society & Q(sick=True), Q(admitted=True)),
+        "not_executed_control_rate": (
+            in_society & under_control & not_executed,
+            Q(controlled=True),
+        ),
+    }
+
+
+def orders_in(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date) -> QuerySet:
+    """Orders decided in the period for persons in the subtree (a resumed order is the same
+    decision and is not counted again)."""
+    return ControlOrder.objects.restrict(user, VIEW).filter(
+        person__residence_unit__path__startswith=unit.path,
+        decision_date__gte=date_from,
+        decision_date__lte=date_to,
+        continues__isnull=True,
+    )
+
+
+def _order_conditions(date_to: datetime.date) -> dict[str, tuple[Q, Q]]:
+    return {
+        "community_execution_rate": (
+            Q(kind__in=COMMUNITY_KINDS),
+            Q(reported_date__isnull=False, reported_date__lte=F("report_due")),
+        ),
+        "compulsory_isolation_execution_rate": (
+            Q(kind=OrderKind.COMPULSORY_ISOLATION),
+            Q(executed_date__isnull=False, executed_date__lte=date_to),
+        ),
+    }
+
+
+def control_kpis(
+    user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
+) -> list[rules.Indicator]:
+    """The five targets for ``unit``'s subtree over the period, as ``user`` may see them."""
+    policy = control_policy()
+    counts: dict[str, int] = {}
+    person_conditions = _person_conditions(date_to)
+    counts.update(
+        as_of(persons_in(user, unit), date_to).aggregate(
+            **{
+                f"{code}__{part}": Count("pk", filter=q)
+                for code, (den, num) in person_conditions.items()
+                for part, q in (("den", den), ("num", den & num))
+            }
+        )
+    )
+    counts.update(
+        orders_in(user, unit, date_from, date_to).aggregate(
+            **{
+                f"{code}__{part}": Count("pk", filter=q)
+                for code, (den, num) in _order_conditions(date_to).items()
+                for part, q in (("den", den), ("num", den & num))
+            }
+        )
+    )
+    return [
+        rules.indicator(policy, t.code, counts[f"{t.code}__num"], counts[f"{t.code}__den"])
+        for t in policy.targets
+    ]
+
+
+def kpi_people(
+    user,
+    unit: OrgUnit,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    code: str,
+    which: str = "denominator",
+) -> QuerySet:
+    """The persons behind one number: the ``denominator``, the ``numerator``, or the ``gap``
+    between them (those not yet counted as met). A lazy queryset, scoped to ``user``."""
+    if which not in DRILL:
+        raise ValueError(which)
+    if code in PERSON_TARGETS:
+        den, num = _person_conditions(date_to)[code]
+        persons = as_of(persons_in(user, unit), date_to)
+    elif code in ORDER_TARGETS:
+        den, num = _order_conditions(date_to)[code]
+        orders = orders_in(user, unit, date_from, date_to)
+        persons = persons_in(user, unit)
+        den_ids = orders.filter(den).values("person_id")
+        num_ids = orders.filter(den & num).values("person_id")
+        if which == "denominator":
+            return persons.filter(pk__in=den_ids)
+        if which == "numerator":
+            return persons.filter(pk__in=num_ids)
+        return persons.filter(pk__in=orders.filter(den).exclude(num).values("person_id"))
+    else:
+        raise ValueError(code)
+    if which == "denominator":
+        return persons.filter(den)
+    if which == "numerator":
+        return persons.filter(den & num)
+    return persons.filter(den).exclude(num)
+
+
+# ---------------------------------------------------------------- test schedules
+
+
+@dataclass(frozen=True)
+class Schedule:
+    order: ControlOrder
+    windows: tuple[rules.WindowState, ...]
+
+    @property
+    def overdue(self) -> tuple[rules.WindowState, ...]:
+        return tuple(w for w in self.windows if w.overdue)
+
+
+def schedule_of(order: ControlOrder, tests, on: datetime.date) -> Schedule | None:
+    """The test windows of a community order and which are done or overdue on ``on``."""
+    if not order.is_community or order.reported_date is None or order.expected_end is None:
+        return None
+    windows = rules.schedule_windows(
+        control_policy(), order.kind, order.reported_date, order.expected_end
+    )
+    last = order.end_date or on
+    windows = [w for w in windows if w.start <= last]
+    return Schedule(
+        order, tuple(rules.schedule_state(windows, [(t.date, t.result) for t in tests], on))
+    )
+
+
+def overdue_tests(user, on: datetime.date, *, responsible=None) -> list[Schedule]:
+    """Running community orders with an overdue test window, for the township (all it may
+    see) or one responsible person (``responsible``: a user named on an active assignment).
+    Three queries; the windows are worked out per order in Python."""
+    orders = ControlOrder.objects.restrict(user, VIEW).filter(
+        kind__in=COMMUNITY_KINDS,
+        reported_date__isnull=False,
+        end_date__isnull=True,
+    )
+    if responsible is not None:
+        assigned = ControlAssignment.objects.filter(
+            responsible_user=responsible, start_date__lte=on
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        orders = orders.filter(person__in=assigned.values("person_id"))
+    orders = list(orders.select_related("person"))
+    tests: dict[int, list] = {}
+    for test in UrineTest.objects.filter(
+        person_id__in=[o.person_id for o in orders],
+        result__in=[TestResult.NEGATIVE, TestResult.POSITIVE],
+    ).only("person_id", "date", "result"):
+        tests.setdefault(test.person_id, []).append(test)
+    result = []
+    for order in orders:
+        schedule = schedule_of(order, tests.get(order.person_id, []), on)
+        if schedule is not None and schedule.overdue:
+            result.append(schedule)
+    return result

@@ -1,0 +1,475 @@
+"""Serializers of the control API. Thin: every write calls a service."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from jindu.accounts.roles import Role
+from jindu.api.base import ScopedRelatedField
+from jindu.core.scoping import scope_for
+from jindu.orgs.models import OrgUnit
+from jindu.rectification.api import _call
+
+from . import orders, relapse, services
+from .models import (
+    AccessReason,
+    ControlAssignment,
+    ControlOrder,
+    EndKind,
+    Finding,
+    FollowUp,
+    Gender,
+    LeaveRequest,
+    NotExecutedReason,
+    OrderKind,
+    Person,
+    PersonStatus,
+    RelapseOutcome,
+    RelapseReport,
+    RelapseStatus,
+    ResidenceChange,
+    ResponsibleRole,
+    RiskAssessment,
+    RiskLevel,
+    SickDisabled,
+    StatusChange,
+    TestKind,
+    TestResult,
+    UrineTest,
+)
+
+
+def _user(serializer):
+    return serializer.context["request"].user
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.ChoiceField):
+    """A choice documented as a string listing its codes, without an enum component of its own:
+    the names ``level``, ``status`` and ``result`` already name other areas' choice sets, and
+    the schema generator would warn about the clash (the deploy check fails on warnings)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        codes = ", ".join(str(c) for c in self.choices)
+        self.help_text = f"{self.help_text or ''} One of: {codes}.".strip()
+
+
+class MaskedField(serializers.CharField):
+    """Written in full, read masked (from the model's masked copy)."""
+
+    def __init__(self, masked_attr: str, **kwargs):
+        self.masked_attr = masked_attr
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.masked_attr)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = MaskedField(
+        "id_masked",
+        max_length=18,
+        help_text="Written in full (18 characters); always read masked, e.g. 430421********123X.",
+    )
+    phone = MaskedField("phone_masked", max_length=30, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    residence_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+    drug_types = serializers.ListField(child=serializers.CharField(), required=False)
+    status = CodeField(choices=PersonStatus.choices, required=False)
+    status_since = serializers.DateField(required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "id_number",
+            "residence_unit",
+            "household_address",
+            "phone",
+            "drug_types",
+            "first_found_date",
+            "status",
+            "status_since",
+            "risk_level",
+            "risk_date",
+            "left_control_on",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = ["risk_level", "risk_date", "left_control_on", "created_at"]
+
+    def create(self, data):
+        return _call(
+            services.register_person,
+            _user(self),
+            name=data["name"],
+            gender=data["gender"],
+            id_number=data["id_number"],
+            residence_unit=data["residence_unit"],
+            first_found_date=data["first_found_date"],
+            household_address=data.get("household_address", ""),
+            phone=data.get("phone", ""),
+            drug_types=data.get("drug_types", []),
+            status=data.get("status", PersonStatus.IN_SOCIETY),
+            status_since=data.get("status_since"),
+            notes=data.get("notes", ""),
+        )
+
+    def update(self, instance, data):
+        moved = data.pop("residence_unit", None)
+        if moved is not None and moved.pk != instance.residence_unit_id:
+            raise serializers.ValidationError(
+                {"residence_unit": [_("A move is recorded with POST …/move/.")]}
+            )
+        for fixed, how in (("status", "status-changes"), ("status_since", "status-changes")):
+            value = data.pop(fixed, None)
+            if value is not None and value != getattr(instance, fixed):
+                raise serializers.ValidationError(
+                    {fixed: [_("Record it with /api/v1/%(how)s/.") % {"how": how}]}
+                )
+        found = data.pop("first_found_date", None)
+        if found is not None and found != instance.first_found_date:
+            raise serializers.ValidationError(
+                {"first_found_date": [_("The first finding cannot be changed.")]}
+            )
+        if data.get("id_number") == instance.id_masked:
+            data.pop("id_number")  # a PUT echoing the masked number leaves it alone
+        return _call(services.update_person, _user(self), instance, **data)
+
+
+class FileOpenSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=AccessReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MoveSerializer(serializers.Serializer):
+    residence_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    date = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    level = CodeField(choices=RiskLevel.choices)
+    factors = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        model = RiskAssessment
+        fields = ["id", "person", "date", "level", "factors", "notes", "assessor_name"]
+
+    def create(self, data):
+        return _call(services.assess_risk, _user(self), data.pop("person"), **data)
+
+
+class ControlOrderSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    kind = serializers.ChoiceField(choices=OrderKind.choices)
+    not_executed_reason = serializers.ChoiceField(
+        choices=NotExecutedReason.choices, required=False, allow_blank=True
+    )
+    term_months = serializers.IntegerField(required=False, min_value=1)
+    end_kind = serializers.ChoiceField(choices=EndKind.choices, required=False, allow_blank=True)
+
+    REPORT_FACTS = (
+        "reported_date",
+        "executed_date",
+        "not_executed_reason",
+        "not_executed_note",
+        "late_reason",
+        "agreement_signed_date",
+        "working_group",
+    )
+
+    class Meta:
+        model = ControlOrder
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "decision_date",
+            "decision_no",
+            "authority",
+            "term_months",
+            "report_due",
+            "reported_date",
+            "late_reason",
+            "executed_date",
+            "not_executed_reason",
+            "not_executed_note",
+            "agreement_signed_date",
+            "working_group",
+            "extension_months",
+            "expected_end",
+            "end_date",
+            "end_kind",
+            "end_note",
+            "continues",
+            "basis",
+        ]
+        read_only_fields = ["report_due", "extension_months", "expected_end", "continues", "basis"]
+
+    def validate(self, data):
+        if data.get("end_date") and not data.get("end_kind"):
+            raise serializers.ValidationError({"end_kind": [_("Say how the order ended.")]})
+        return data
+
+    def _end(self, order, data):
+        if data.get("end_date"):
+            return _call(
+                orders.end_order,
+                _user(self),
+                order,
+                end_date=data["end_date"],
+                end_kind=data["end_kind"],
+                note=data.get("end_note", ""),
+            )
+        return order
+
+    def create(self, data):
+        facts = {k: data[k] for k in self.REPORT_FACTS if k in data}
+        order = _call(
+            orders.record_order,
+            _user(self),
+            data["person"],
+            kind=data["kind"],
+            decision_date=data["decision_date"],
+            authority=data.get("authority", ""),
+            decision_no=data.get("decision_no", ""),
+            term_months=data.get("term_months"),
+            **facts,
+        )
+        return self._end(order, data)
+
+    def update(self, instance, data):
+        for fixed in ("person", "kind", "decision_date", "decision_no", "authority", "term_months"):
+            if fixed in data and data[fixed] != getattr(instance, fixed):
+                raise serializers.ValidationError(
+                    {fixed: [_("Recorded with the decision; it cannot be changed.")]}
+                )
+        facts = {
+            k: data[k]
+            for k in self.REPORT_FACTS
+            if k in data and data[k] != getattr(instance, k) and data[k] is not None
+        }
+        if facts:
+            instance = _call(orders.record_report, _user(self), instance, **facts)
+        if data.get("end_date") and instance.end_date is None:
+            instance = self._end(instance, data)
+        return instance
+
+
+class ControlAssignmentSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    responsible_role = serializers.ChoiceField(choices=ResponsibleRole.choices)
+
+    class Meta:
+        model = ControlAssignment
+        fields = [
+            "id",
+            "person",
+            "start_date",
+            "end_date",
+            "responsible_name",
+            "responsible_role",
+            "notes",
+        ]
+
+    def create(self, data):
+        return _call(services.assign, _user(self), data.pop("person"), **data)
+
+    def update(self, instance, data):
+        for fixed in ("person", "start_date", "responsible_name", "responsible_role"):
+            if fixed in data and data[fixed] != getattr(instance, fixed):
+                raise serializers.ValidationError(
+                    {fixed: [_("Only the end date of an assignment can be changed.")]}
+                )
+        if data.get("end_date") and data["end_date"] != instance.end_date:
+            instance = _call(
+                services.end_assignment, _user(self), instance, end_date=data["end_date"]
+            )
+        return instance
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    status = CodeField(choices=PersonStatus.choices)
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "person", "date", "status", "reason"]
+
+    def create(self, data):
+        return _call(services.change_status, _user(self), data.pop("person"), **data)
+
+
+class SickDisabledSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+
+    class Meta:
+        model = SickDisabled
+        fields = [
+            "id",
+            "person",
+            "condition",
+            "identified_date",
+            "admitted_date",
+            "admitted_to",
+            "notes",
+        ]
+
+    def create(self, data):
+        return _call(services.flag_sick_disabled, _user(self), data.pop("person"), **data)
+
+    def update(self, instance, data):
+        for fixed in ("person", "condition", "identified_date"):
+            if fixed in data and data[fixed] != getattr(instance, fixed):
+                raise serializers.ValidationError(
+                    {fixed: [_("Only the admission can be recorded here.")]}
+                )
+        if data.get("admitted_date") and data["admitted_date"] != instance.admitted_date:
+            instance = _call(
+                services.record_admission,
+                _user(self),
+                instance,
+                admitted_date=data["admitted_date"],
+                admitted_to=data.get("admitted_to", ""),
+            )
+        return instance
+
+
+class UrineTestSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    kind = serializers.ChoiceField(choices=TestKind.choices, required=False)
+    result = CodeField(choices=TestResult.choices)
+
+    class Meta:
+        model = UrineTest
+        fields = ["id", "person", "date", "kind", "result", "place", "tested_by", "notes", "order"]
+        read_only_fields = ["order"]
+
+    def create(self, data):
+        data.setdefault("kind", TestKind.URINE)
+        return _call(orders.record_test, _user(self), data.pop("person"), **data)
+
+
+STATION_FIELDS = (
+    "person",
+    "accepted_at",
+    "check_date",
+    "check_result",
+    "check_note",
+    "outcome",
+    "outcome_note",
+    "closed_at",
+)
+
+
+class RelapseReportSerializer(serializers.ModelSerializer):
+    grid = ScopedRelatedField(queryset=OrgUnit.objects.all(), required=False)
+    status = CodeField(choices=RelapseStatus.choices, read_only=True)
+
+    class Meta:
+        model = RelapseReport
+        fields = [
+            "id",
+            "grid",
+            "subject",
+            "place",
+            "observed_on",
+            "observation",
+            "status",
+            "created_at",
+            *STATION_FIELDS,
+        ]
+        read_only_fields = ["status", "created_at", *STATION_FIELDS]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and scope_for(request.user).role == Role.GRID_WORKER:
+            # The reporter follows the status of the report, and learns nothing about the person.
+            for name in STATION_FIELDS:
+                data.pop(name, None)
+        return data
+
+    def create(self, data):
+        return _call(relapse.submit_relapse_report, _user(self), **data)
+
+
+class RelapseAcceptSerializer(serializers.Serializer):
+    person = ScopedRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
+
+
+class RelapseCheckSerializer(RelapseAcceptSerializer):
+    check_date = serializers.DateField()
+    result = CodeField(choices=[c for c in TestResult.choices if c[0] != TestResult.MISSED])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RelapseCloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=RelapseOutcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# ---------------------------------------------------------------- an opened file
+
+
+def _history(model, exclude):
+    meta = type("Meta", (), {"model": model, "exclude": ("person", *exclude)})
+    return type(
+        f"{model.__name__}HistorySerializer", (serializers.ModelSerializer,), {"Meta": meta}
+    )
+
+
+# The histories an opened file shows: related name → serializer of its rows.
+HISTORIES = {
+    "findings": _history(Finding, ("recorded_by",)),
+    "status_changes": _history(StatusChange, ("recorded_by",)),
+    "moves": _history(ResidenceChange, ("recorded_by",)),
+    "risk_assessments": _history(RiskAssessment, ("assessed_by",)),
+    "orders": _history(ControlOrder, ("recorded_by",)),
+    "assignments": _history(ControlAssignment, ("created_by",)),
+    "tests": _history(UrineTest, ("recorded_by",)),
+    "leaves": _history(LeaveRequest, ("recorded_by", "decided_by")),
+    "sick_disabled": _history(SickDisabled, ("recorded_by",)),
+    "follow_ups": _history(FollowUp, ("closed_by", "trigger_key")),
+}
+
+
+class PersonFileSerializer(serializers.Serializer):
+    """A person's full file as opened for a reason (numbers full only for some roles)."""
+
+    person = PersonSerializer()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    full_id_number = serializers.BooleanField()
+    birth_date = serializers.DateField(source="person.birth_date")
+    history = serializers.SerializerMethodField()
+
+    def get_history(self, file) -> dict[str, list[dict]]:
+        return {
+            related: serializer(getattr(file.person, related).all(), many=True).data
+            for related, serializer in HISTORIES.items()
+        }
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True, help_text="A percentage, one decimal.")
+    target = serializers.FloatField(help_text="A percentage; met means value ≥ target.")
+    met = serializers.BooleanField(allow_null=True)
+    basis = serializers.ListField(child=serializers.CharField())
+
+
+class KpiResponseSerializer(serializers.Serializer):
+    org_unit = serializers.IntegerField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    indicators = IndicatorSerializer(many=True)

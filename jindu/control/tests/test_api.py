@@ -1,0 +1,340 @@
+"""The control API contract (issue 6): fields, masking, errors, workflow actions, scoping."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jindu.control.models import FileAccess, Person
+
+from .factories import D, id_number, person
+
+
+def register(api, world, **extra):
+    body = {
+        "name": "张测试",
+        "gender": "male",
+        "id_number": id_number(),
+        "residence_unit": world.village_a.pk,
+        "drug_types": ["heroin", "ketamine"],
+        "first_found_date": "2019-05-01",
+        "status": "in_society",
+        "phone": "13812345678",
+    }
+    body.update(extra)
+    return api.post("/api/v1/persons/", body, format="json")
+
+
+def test_a_person_is_written_in_full_and_read_masked(world, api_as):
+    api = api_as(world.users["township_a"])
+    number = id_number(D(1992, 2, 29))
+    response = register(api, world, id_number=number)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["id_number"] == number[:6] + "********" + number[-4:]
+    assert body["phone"] == "138****5678"
+    assert {"name", "gender", "residence_unit", "drug_types", "first_found_date", "status"} <= set(
+        body
+    )
+    listed = api.get("/api/v1/persons/").json()
+    assert listed["count"] == 1
+    text = str(listed)
+    assert number not in text and "13812345678" not in text
+    assert api.get(f"/api/v1/persons/?id_number={number}").json()["count"] == 1
+    assert api.get(f"/api/v1/persons/?id_number={id_number()}").json()["count"] == 0
+
+
+def test_a_duplicate_answers_409_with_the_existing_record(world, api_as):
+    number = id_number()
+    first = register(api_as(world.users["township_a"]), world, id_number=number).json()
+    again = register(api_as(world.users["station_a"]), world, id_number=number)
+    assert again.status_code == 409
+    assert again.json()["existing"] == first["id"]
+    outside = register(
+        api_as(world.users["township_b"]),
+        world,
+        id_number=number,
+        residence_unit=world.village_b.pk,
+    )
+    assert outside.status_code == 409
+    assert outside.json()["existing"] is None
+    assert "id_number" in outside.json()["errors"]
+
+
+def test_an_invalid_identity_number_is_a_field_error(world, api_as):
+    response = register(api_as(world.users["township_a"]), world, id_number="430421199001011234")
+    assert response.status_code == 400
+    assert "id_number" in response.json()["errors"]
+    assert Person.objects.count() == 0
+
+
+def test_township_b_cannot_see_or_touch_township_a_persons(world, api_as):
+    pk = register(api_as(world.users["township_a"]), world).json()["id"]
+    api = api_as(world.users["township_b"])
+    assert api.get("/api/v1/persons/").json()["count"] == 0
+    assert api.get(f"/api/v1/persons/{pk}/").status_code == 404
+    assert api.patch(f"/api/v1/persons/{pk}/", {"name": "x"}, format="json").status_code == 404
+    assert api.post(f"/api/v1/persons/{pk}/open/", {"reason": "statistics"}).status_code == 404
+    response = api.post(
+        "/api/v1/risk-assessments/",
+        {"person": pk, "date": "2021-01-01", "level": "high", "factors": ["x"]},
+        format="json",
+    )
+    assert response.status_code == 400 and "person" in response.json()["errors"]
+    assert api.get(f"/api/v1/persons/?org_unit={world.township_a.pk}").json()["count"] == 0
+
+
+def test_updates_go_through_the_services(world, api_as):
+    api = api_as(world.users["township_a"])
+    pk = register(api, world).json()["id"]
+    response = api.patch(
+        f"/api/v1/persons/{pk}/", {"household_address": "甲一村5号"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["household_address"] == "甲一村5号"
+    moved = api.patch(f"/api/v1/persons/{pk}/", {"residence_unit": world.grid_a.pk}, format="json")
+    assert moved.status_code == 400
+    response = api.post(
+        f"/api/v1/persons/{pk}/move/",
+        {"residence_unit": world.grid_a.pk, "date": "2021-06-01"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["residence_unit"] == world.grid_a.pk
+    leader = api_as(world.users["leader"])
+    assert leader.get(f"/api/v1/persons/{pk}/").status_code == 200
+    assert leader.patch(f"/api/v1/persons/{pk}/", {"name": "x"}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize(("persona", "full"), [("station_a", True), ("township_a", False)])
+def test_opening_the_file_gives_a_reason_and_is_logged(world, api_as, persona, full):
+    number = id_number()
+    pk = register(api_as(world.users["township_a"]), world, id_number=number).json()["id"]
+    api = api_as(world.users[persona])
+    assert api.post(f"/api/v1/persons/{pk}/open/", {}, format="json").status_code == 400
+    response = api.post(f"/api/v1/persons/{pk}/open/", {"reason": "control_work"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["id_number"] == number) is full
+    assert body["full_id_number"] is full
+    assert set(body["history"]) >= {"status_changes", "orders", "tests", "risk_assessments"}
+    assert FileAccess.objects.get().user == world.users[persona]
+
+
+def test_the_records_about_a_person(world, api_as):
+    api = api_as(world.users["station_a"])
+    pk = register(api, world).json()["id"]
+    risk = api.post(
+        "/api/v1/risk-assessments/",
+        {"person": pk, "date": "2021-01-05", "level": "medium", "factors": ["无固定职业"]},
+        format="json",
+    )
+    assert risk.status_code == 201 and risk.json()["level"] == "medium"
+    order = api.post(
+        "/api/v1/control-orders/",
+        {
+            "person": pk,
+            "kind": "community_detox",
+            "decision_date": "2021-01-01",
+            "authority": "衡阳县公安局",
+        },
+        format="json",
+    )
+    assert order.status_code == 201, order.json()
+    body = order.json()
+    assert {
+        "person",
+        "kind",
+        "decision_date",
+        "reported_date",
+        "executed_date",
+        "not_executed_reason",
+        "end_date",
+    } <= set(body)
+    assert body["report_due"] == "2021-01-16"
+    reported = api.patch(
+        f"/api/v1/control-orders/{body['id']}/", {"reported_date": "2021-01-10"}, format="json"
+    )
+    assert reported.status_code == 200 and reported.json()["expected_end"] == "2024-01-09"
+    early = api.patch(
+        f"/api/v1/control-orders/{body['id']}/",
+        {"end_date": "2022-01-01", "end_kind": "expiry"},
+        format="json",
+    )
+    assert early.status_code == 409 and early.json()["basis"]
+    fixed = api.patch(
+        f"/api/v1/control-orders/{body['id']}/", {"kind": "community_rehab"}, format="json"
+    )
+    assert fixed.status_code == 400
+    assignment = api.post(
+        "/api/v1/control-assignments/",
+        {
+            "person": pk,
+            "start_date": "2021-01-10",
+            "responsible_name": "王社工",
+            "responsible_role": "social_worker",
+        },
+        format="json",
+    )
+    assert assignment.status_code == 201 and assignment.json()["end_date"] is None
+    ended = api.patch(
+        f"/api/v1/control-assignments/{assignment.json()['id']}/",
+        {"end_date": "2021-12-31"},
+        format="json",
+    )
+    assert ended.json()["end_date"] == "2021-12-31"
+    status = api.post(
+        "/api/v1/status-changes/",
+        {"person": pk, "date": "2022-01-01", "status": "in_custody", "reason": "刑拘"},
+        format="json",
+    )
+    assert status.status_code == 201
+    assert api.get(f"/api/v1/persons/{pk}/").json()["status"] == "in_custody"
+    sick = api.post(
+        "/api/v1/sick-disabled/",
+        {"person": pk, "condition": "肢体残疾", "identified_date": "2021-02-01"},
+        format="json",
+    )
+    assert sick.status_code == 201 and sick.json()["admitted_date"] is None
+    admitted = api.patch(
+        f"/api/v1/sick-disabled/{sick.json()['id']}/",
+        {"admitted_date": "2021-03-01"},
+        format="json",
+    )
+    assert admitted.json()["admitted_date"] == "2021-03-01"
+    test = api.post(
+        "/api/v1/urine-tests/",
+        {"person": pk, "date": "2021-02-01", "result": "refused"},
+        format="json",
+    )
+    assert test.status_code == 201 and test.json()["kind"] == "urine"
+    assert api.get(f"/api/v1/urine-tests/?person={pk}&result=refused").json()["count"] == 1
+    bad = api.post(
+        "/api/v1/urine-tests/",
+        {"person": pk, "date": "2021-02-01", "result": "maybe"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    for url in (
+        "risk-assessments",
+        "control-orders",
+        "control-assignments",
+        "status-changes",
+        "sick-disabled",
+        "urine-tests",
+    ):
+        assert api_as(world.users["township_b"]).get(f"/api/v1/{url}/").json()["count"] == 0
+        assert api_as(world.users["grid_a"]).get(f"/api/v1/{url}/").json()["count"] == 0
+
+
+def test_the_relapse_report_workflow(world, api_as):
+    pk = register(api_as(world.users["township_a"]), world, residence_unit=world.grid_a.pk).json()[
+        "id"
+    ]
+    grid = api_as(world.users["grid_a"])
+    created = grid.post(
+        "/api/v1/relapse-reports/",
+        {"subject": "张某", "place": "甲一村", "observed_on": "2021-05-01", "observation": "疑似"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    report = created.json()["id"]
+    assert created.json()["grid"] == world.grid_a.pk
+    township = api_as(world.users["township_a"])  # (the same client, other credentials)
+    assert township.post(f"/api/v1/relapse-reports/{report}/accept/").status_code == 403
+    station = api_as(world.users["station_a"])
+    accepted = station.post(
+        f"/api/v1/relapse-reports/{report}/accept/", {"person": pk}, format="json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert accepted.json()["person"] == pk
+    checked = station.post(
+        f"/api/v1/relapse-reports/{report}/check/",
+        {"check_date": "2021-05-02", "result": "positive"},
+        format="json",
+    )
+    assert checked.status_code == 200 and checked.json()["check_result"] == "positive"
+    wrong = station.post(f"/api/v1/relapse-reports/{report}/accept/", {}, format="json")
+    assert wrong.status_code == 400
+    closed = station.post(
+        f"/api/v1/relapse-reports/{report}/close/", {"outcome": "confirmed"}, format="json"
+    )
+    assert closed.json()["status"] == "closed"
+    # The grid worker follows the status, and learns nothing about the person.
+    grid = api_as(world.users["grid_a"])  # one client: switch its credentials back
+    mine = grid.get(f"/api/v1/relapse-reports/{report}/").json()
+    assert mine["status"] == "closed"
+    assert not {"person", "outcome", "check_result", "check_note"} & set(mine)
+    assert grid.get("/api/v1/persons/").json()["count"] == 0
+    assert grid.get(f"/api/v1/persons/{pk}/").status_code == 404
+    assert (
+        grid.post(f"/api/v1/persons/{pk}/open/", {"reason": "other", "note": "x"}).status_code
+        == 404
+    )
+    assert grid.post(f"/api/v1/relapse-reports/{report}/close/", {"outcome": "x"}).status_code in (
+        400,
+        403,
+    )
+
+
+def test_a_grid_worker_sees_only_their_own_reports(world, api_as):
+    from jindu.accounts import services as accounts
+    from jindu.control import relapse
+
+    other = accounts.create_user(
+        None,
+        username="grid_a2",
+        password="Test-password-2026",
+        role="grid_worker",
+        unit=world.grid_a2,
+    )
+    theirs = relapse.submit_relapse_report(
+        other, subject="x", place="y", observed_on=D(2021, 5, 1), observation="z"
+    )
+    grid = api_as(world.users["grid_a"])
+    assert grid.get("/api/v1/relapse-reports/").json()["count"] == 0
+    assert grid.get(f"/api/v1/relapse-reports/{theirs.pk}/").status_code == 404
+    assert api_as(world.users["station_a"]).get("/api/v1/relapse-reports/").json()["count"] == 1
+
+
+def test_kpis_contract(world, api_as):
+    api = api_as(world.users["township_a"])
+    response = api.get(
+        f"/api/v1/kpis/control/?org_unit={world.township_a.pk}&date_from=2021-01-01"
+        "&date_to=2021-12-31"
+    )
+    assert response.status_code == 200
+    indicators = response.json()["indicators"]
+    assert [i["code"] for i in indicators] == [
+        "medium_high_risk_control_rate",
+        "community_execution_rate",
+        "compulsory_isolation_execution_rate",
+        "sick_disabled_admission_rate",
+        "not_executed_control_rate",
+    ]
+    for indicator in indicators:
+        assert {"code", "numerator", "denominator", "value", "target", "met"} <= set(indicator)
+    assert api.get(f"/api/v1/kpis/control/?org_unit={world.township_b.pk}").status_code == 404
+    assert (
+        api.get("/api/v1/kpis/control/?date_from=2021-12-31&date_to=2021-01-01").status_code == 400
+    )
+    assert api.get("/api/v1/kpis/control/").json()["org_unit"] == world.township_a.pk
+    people = api.get(
+        f"/api/v1/kpis/control/people/?org_unit={world.township_a.pk}"
+        "&code=medium_high_risk_control_rate&which=gap"
+    )
+    assert people.status_code == 200 and people.json()["count"] == 0
+    assert api.get("/api/v1/kpis/control/people/?code=nonsense").status_code == 400
+
+
+def test_the_person_list_keeps_a_fixed_query_count(world, api_as):
+    api = api_as(world.users["office_admin"])
+    for i in range(2):
+        person(world, name=f"甲{i}")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/persons/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(8):
+        person(world, name=f"乙{i}")
+    assert count() <= few
