@@ -24,6 +24,7 @@ urlpatterns = [
     path("rectification/", include("jindu.rectification.urls")),
     path("accountability/", include("jindu.accountability.urls")),
     path("supervision/", include("jindu.supervision.urls")),
+    path("control/", include("jindu.control.urls")),
     path("files/<int:pk>/", core_views.attachment_download, name="attachment"),
     # The API authenticates by token or session and answers 401 itself (see core.middleware).
     path("api/v1/", include("jindu.api.urls")),

@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     TOKEN = "token", _("API token issued")
     IMPORT = "import", _("Imported")
+    EXPORT = "export", _("Exported")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
