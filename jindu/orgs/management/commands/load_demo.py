@@ -54,6 +54,7 @@ class Command(BaseCommand):
         )
         for conflict in result.conflicts:
             self.stderr.write(self.style.WARNING(f"  kept existing data: {conflict}"))
+        from jindu.control.demo import load_demo_control
         from jindu.rectification.demo import load_demo_listings
         from jindu.supervision.demo import load_demo_supervision
 
@@ -63,6 +64,9 @@ class Command(BaseCommand):
         reports = load_demo_supervision()
         if reports:
             self.stdout.write(f"  demo work reports: {reports}")
+        people = load_demo_control()
+        if people:
+            self.stdout.write(f"  demo people under control (fictional): {people}")
         counts = demo.demo_counts()
         self.stdout.write(
             f"{demo.COUNTY_NAME}（{demo.COUNTY_CODE}）："
