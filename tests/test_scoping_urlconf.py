@@ -75,6 +75,42 @@ OUTSIDER_OBJECTS = {
     "api:relapse-report-accept": lambda w: w.b["relapse_report"],
     "api:relapse-report-check": lambda w: w.b["relapse_report"],
     "api:relapse-report-close": lambda w: w.b["relapse_report"],
+    "api:leave-request-detail": lambda w: w.b["leave"],
+    "api:leave-request-approve": lambda w: w.b["leave"],
+    "api:leave-request-refuse": lambda w: w.b["leave"],
+    "api:leave-request-extend": lambda w: w.b["leave"],
+    "api:leave-request-return": lambda w: w.b["leave"],
+    "api:follow-up-detail": lambda w: w.b["follow_up"],
+    "api:follow-up-close": lambda w: w.b["follow_up"],
+    "api:contact-detail": lambda w: w.b["contact"],
+    "api:residence-change-detail": lambda w: w.b["move"],
+    "api:residence-change-report": lambda w: w.b["move"],
+    "control:relapse_detail": lambda w: w.b["relapse_report"],
+    "control:kpi_people": lambda w: w.township_b,
+    "control:person_detail": lambda w: w.b["person"],
+    "control:person_edit": lambda w: w.b["person"],
+    "control:person_status": lambda w: w.b["person"],
+    "control:person_move": lambda w: w.b["person"],
+    "control:person_finding": lambda w: w.b["person"],
+    "control:person_risk": lambda w: w.b["person"],
+    "control:person_assign": lambda w: w.b["person"],
+    "control:person_order": lambda w: w.b["person"],
+    "control:person_test": lambda w: w.b["person"],
+    "control:person_leave": lambda w: w.b["person"],
+    "control:person_sick": lambda w: w.b["person"],
+    "control:person_abstinence": lambda w: w.b["person"],
+    "control:person_contact": lambda w: w.b["person"],
+    "control:move_report": lambda w: w.b["move"],
+    "control:assignment_end": lambda w: w.b["control_assignment"],
+    "control:order_report": lambda w: w.b["control_order"],
+    "control:order_end": lambda w: w.b["control_order"],
+    "control:order_resume": lambda w: w.b["control_order"],
+    "control:order_extend": lambda w: w.b["control_order"],
+    "control:leave_decide": lambda w: w.b["leave"],
+    "control:leave_extend": lambda w: w.b["leave"],
+    "control:leave_return": lambda w: w.b["leave"],
+    "control:sick_admission": lambda w: w.b["sick_disabled"],
+    "control:followup_close": lambda w: w.b["follow_up"],
 }
 # Text that only township B's records contain.
 OUTSIDER_MARKERS = ("乙乡", "乙一村", "钱测试", "乙乡派出所")
@@ -236,6 +272,27 @@ def world(world):
             observation="乙乡",
         ),
     }
+    from jindu.control import followups as control_followups
+    from jindu.control import leave as control_leave
+
+    world.b_control["leave"] = control_leave.request_leave(
+        township_b,
+        person,
+        from_date=datetime.date(2018, 7, 10),
+        to_date=datetime.date(2018, 7, 20),
+        destination="乙乡外出",
+    )
+    world.b_control["follow_up"] = control_followups.raise_follow_up(
+        township_b, person, kind="test_result", key="outsider:b", reason="乙乡跟进"
+    )
+    from jindu.control import contacts as control_contacts
+
+    world.b_control["move"] = control.move_residence(
+        township_b, person, residence_unit=world.village_b, date=datetime.date(2018, 8, 1)
+    )
+    world.b_control["contact"] = control_contacts.record_contact(
+        township_b, person, date=datetime.date(2018, 8, 2), kind="visit", summary="乙乡走访"
+    )
     world.b = {
         **world.b_control,
         "report": report,
@@ -357,7 +414,11 @@ def test_list_pages_and_endpoints_show_no_outsider_records(world, client, api_as
                 url,
                 response.status_code,
             )
-            body = response.content.decode(errors="replace")
+            # Excel exports stream (FileResponse).
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            body = content.decode(errors="replace")
             leaked = [m for m in OUTSIDER_MARKERS if m in body]
             assert not leaked, (url + probe, leaked)
         pages += 1

@@ -29,6 +29,7 @@ def production_env(tmp_path) -> dict:
         ALLOWED_HOSTS="jindu.example.gov.cn",
         JINDU_IGNORE_ENV_FILE="1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        FIELD_ENCRYPTION_KEY="u0Jx5Yb1bQh6b7Zl1eS2mJ0dH0xqM2Zk3u8Yk6c9pVQ=",
     )
     return env
 
@@ -66,6 +67,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_field_encryption_key(tmp_path):
+    """Identity and phone numbers are encrypted with it: no key, no start (control.E002)."""
+    env = production_env(tmp_path)
+    del env["FIELD_ENCRYPTION_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "control.E002" in result.stdout + result.stderr
+    assert "FIELD_ENCRYPTION_KEY" in result.stdout + result.stderr
 
 
 PRINT_SETTINGS = """

@@ -10,29 +10,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.accounts.roles import Role
+from jindu.api.base import ScopedReadOnlyViewSet
 from jindu.api.filters import choice_param, date_param, int_param
 from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 from jindu.rectification.api import CreateViewSet, _call
 
-from . import relapse, selectors, services
+from . import followups, leave, moves, relapse, selectors, services
 from .models import (
+    ContactLog,
     ControlAssignment,
     ControlOrder,
+    FileAccess,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    LeaveRequest,
+    LeaveStatus,
     OrderKind,
     Person,
     PersonStatus,
     RelapseReport,
     RelapseStatus,
+    ResidenceChange,
     RiskAssessment,
     RiskLevel,
     SickDisabled,
@@ -41,10 +50,19 @@ from .models import (
     UrineTest,
 )
 from .serializers import (
+    ContactLogSerializer,
     ControlAssignmentSerializer,
+    ControlFollowUpCloseSerializer,
+    ControlFollowUpSerializer,
     ControlOrderSerializer,
+    FileAccessSerializer,
     FileOpenSerializer,
     KpiResponseSerializer,
+    LeaveDecisionSerializer,
+    LeaveExtendSerializer,
+    LeaveRequestSerializer,
+    LeaveReturnSerializer,
+    MoveReportSerializer,
     MoveSerializer,
     PersonFileSerializer,
     PersonSerializer,
@@ -52,6 +70,7 @@ from .serializers import (
     RelapseCheckSerializer,
     RelapseCloseSerializer,
     RelapseReportSerializer,
+    ResidenceChangeSerializer,
     RiskAssessmentSerializer,
     SickDisabledSerializer,
     StatusChangeSerializer,
@@ -300,6 +319,200 @@ class RelapseReportViewSet(CreateViewSet):
         )
 
 
+# ---------------------------------------------------------------- leave and follow-ups
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERSON_PARAM,
+            OpenApiParameter("status", OpenApiTypes.STR, enum=LeaveStatus.values),
+        ]
+    ),
+    create=extend_schema(
+        description="Request leave from the county (条例第十九条). Three days or more need "
+        "approval in advance (status `requested`); a shorter absence is recorded as approved."
+    ),
+)
+class LeaveRequestViewSet(CreateViewSet):
+    """Leave from the county: request → approve or refuse → extend → return (销假); leave not
+    returned from after its end becomes overdue and counts toward a serious breach
+    (条例第二十条)."""
+
+    queryset = LeaveRequest.objects.all()
+    serializer_class = LeaveRequestSerializer
+
+    def get_queryset(self):
+        queryset = _by_person(self, super().get_queryset())
+        if status_ := choice_param(self.request, "status", LeaveStatus.values):
+            queryset = queryset.filter(status=status_)
+        return queryset
+
+    def _respond(self, leave_request):
+        return Response(self.get_serializer(leave_request).data)
+
+    @extend_schema(request=LeaveDecisionSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve a requested leave: `{"note"}`."""
+        leave_request = self.get_object()
+        body = LeaveDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(
+                leave.decide_leave, request.user, leave_request, approve=True, **body.validated_data
+            )
+        )
+
+    @extend_schema(request=LeaveDecisionSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse a requested leave, giving the reason: `{"note"}` (required)."""
+        leave_request = self.get_object()
+        body = LeaveDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(
+                leave.decide_leave,
+                request.user,
+                leave_request,
+                approve=False,
+                **body.validated_data,
+            )
+        )
+
+    @extend_schema(request=LeaveExtendSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Extend approved (or overdue) leave to a later end: `{"to_date", "note"}`."""
+        leave_request = self.get_object()
+        body = LeaveExtendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(leave.extend_leave, request.user, leave_request, **body.validated_data)
+        )
+
+    @extend_schema(request=LeaveReturnSerializer, responses=LeaveRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Record the return (销假): `{"returned_date"}`. A late return counts as time away
+        without approval."""
+        leave_request = self.get_object()
+        body = LeaveReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            _call(leave.record_return, request.user, leave_request, **body.validated_data)
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERSON_PARAM,
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=FollowUpKind.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=FollowUpStatus.values),
+        ]
+    )
+)
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class ContactLogViewSet(CreateViewSet):
+    """Visits and conversations of the responsible workers (帮教走访、谈话)."""
+
+    queryset = ContactLog.objects.all()
+    serializer_class = ContactLogSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+
+@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
+class ResidenceChangeViewSet(ScopedReadOnlyViewSet):
+    """Moves (变更执行地, 条例第二十二条). Recorded with `POST /persons/{id}/move/`; under a
+    community order the person reports to the new place by `report_due`."""
+
+    queryset = ResidenceChange.objects.all()
+    serializer_class = ResidenceChangeSerializer
+
+    def get_queryset(self):
+        return _by_person(self, super().get_queryset())
+
+    @extend_schema(request=MoveReportSerializer, responses=ResidenceChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        """Record the report at the new place: `{"reported_date"}`."""
+        move = self.get_object()
+        body = MoveReportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(
+            self.get_serializer(
+                _call(moves.record_move_report, request.user, move, **body.validated_data)
+            ).data
+        )
+
+
+class FollowUpViewSet(ScopedReadOnlyViewSet):
+    """What a rule asks the responsible worker to do (after a positive, refused or missed
+    test, a serious breach, a late report, an expiry, three clean years), and proposals of
+    escalation (禁毒法第三十八条) for a person to decide. Raised by the rules; closed here."""
+
+    queryset = FollowUp.objects.all()
+    serializer_class = ControlFollowUpSerializer
+
+    def get_queryset(self):
+        queryset = _by_person(self, super().get_queryset())
+        if kind := choice_param(self.request, "kind", FollowUpKind.values):
+            queryset = queryset.filter(kind=kind)
+        if status_ := choice_param(self.request, "status", FollowUpStatus.values):
+            queryset = queryset.filter(status=status_)
+        return queryset
+
+    @extend_schema(request=ControlFollowUpCloseSerializer, responses=ControlFollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Record what was done: `{"outcome", "dismiss"}` (`dismiss` rejects a proposal)."""
+        follow_up = self.get_object()
+        body = ControlFollowUpCloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(
+            self.get_serializer(
+                _call(followups.close_follow_up, request.user, follow_up, **body.validated_data)
+            ).data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERSON_PARAM,
+            OpenApiParameter("user", OpenApiTypes.INT, description="who opened the file"),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+        ]
+    )
+)
+class FileAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The log of every opening of a person's full file (who, when, which person, why).
+    The county office administrator's alone; everyone else is answered 403."""
+
+    queryset = FileAccess.objects.all()
+    serializer_class = FileAccessSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if scope_for(user).role != Role.OFFICE_ADMIN:
+            raise PermissionDenied()
+        queryset = _by_person(self, FileAccess.objects.restrict(user)).select_related(
+            "user", "person"
+        )
+        if (user_id := int_param(self.request, "user")) is not None:
+            queryset = queryset.filter(user_id=user_id)
+        if date_from := date_param(self.request, "date_from"):
+            queryset = queryset.filter(at__date__gte=date_from)
+        if date_to := date_param(self.request, "date_to"):
+            queryset = queryset.filter(at__date__lte=date_to)
+        return queryset
+
+
 # ---------------------------------------------------------------- the five targets
 
 KPI_PARAMS = [
@@ -394,6 +607,11 @@ router_registrations = [
     ("sick-disabled", SickDisabledViewSet, "sick-disabled"),
     ("urine-tests", UrineTestViewSet, "urine-test"),
     ("relapse-reports", RelapseReportViewSet, "relapse-report"),
+    ("leave-requests", LeaveRequestViewSet, "leave-request"),
+    ("follow-ups", FollowUpViewSet, "follow-up"),
+    ("contacts", ContactLogViewSet, "contact"),
+    ("residence-changes", ResidenceChangeViewSet, "residence-change"),
+    ("file-access-log", FileAccessViewSet, "file-access"),
 ]
 
 urlpatterns_extra = [

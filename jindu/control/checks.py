@@ -20,3 +20,28 @@ def control_policy_loads(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def field_encryption_key(app_configs, **kwargs):
+    """Production must not start without the key that protects identity and phone numbers:
+    failing at start-up beats failing at the first registration."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from . import crypto
+
+    try:
+        crypto.encrypt("check")
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint=(
+                    'Generate one with: python -c "from cryptography.fernet import Fernet; '
+                    'print(Fernet.generate_key().decode())" and set FIELD_ENCRYPTION_KEY; '
+                    "see docs/deploy.md."
+                ),
+                id="control.E002",
+            )
+        ]
+    return []

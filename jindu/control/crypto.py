@@ -28,7 +28,11 @@ ENV_NAME = "FIELD_ENCRYPTION_KEY"
 
 
 def _development_allowed() -> bool:
-    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    # ``override_settings`` (used by the live-server tests) hides SETTINGS_MODULE; the
+    # environment still names the settings in force.
+    module = getattr(settings, "SETTINGS_MODULE", "") or os.environ.get(
+        "DJANGO_SETTINGS_MODULE", ""
+    )
     return bool(settings.DEBUG) or module.endswith("settings_test")
 
 

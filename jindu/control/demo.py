@@ -64,8 +64,8 @@ def _residences() -> tuple[list[OrgUnit], list[OrgUnit]]:
 
 
 def _tests(rng, person: Person, start: datetime.date, today: datetime.date, every: int) -> None:
-    """Tests at the schedule's pace over the last months, mostly negative."""
-    day = max(start + datetime.timedelta(days=20), today - datetime.timedelta(days=240))
+    """Tests at the schedule's pace over the whole term so far, mostly negative."""
+    day = start + datetime.timedelta(days=20)
     while day < today:
         draw = rng.random()
         result = (
@@ -202,12 +202,14 @@ def _relapse_reports(rng, today: datetime.date) -> int:
     if worker is None:
         return 0
     reports = [
-        ("疑似复吸：村东头一名男子", "村部东侧出租屋", "夜间多人聚集，有锡纸和吸管遗留"),
-        ("新发现疑似吸毒人员（不知姓名）", "农贸市场后巷", "精神亢奋、连续数日不睡"),
+        ("relapse", "村东头一名中年男子", "村部东侧出租屋", "夜间多人聚集，有锡纸和吸管遗留"),
+        ("new_user", "不知姓名，二十多岁，染黄发", "农贸市场后巷", "精神亢奋、连续数日不睡"),
     ]
-    for index, (subject, place, observation) in enumerate(reports):
+    for index, (kind, subject, place, observation) in enumerate(reports):
         relapse.submit_relapse_report(
             worker,
+            kind=kind,
+            observed_time=datetime.time(21 + index, 30),
             subject=subject,
             place=place,
             observed_on=today - datetime.timedelta(days=3 + index * 5),

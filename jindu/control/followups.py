@@ -68,7 +68,41 @@ def raise_follow_up(
     except IntegrityError:
         return None
     audit_create(actor, follow_up)
+    _notify(follow_up)
     return follow_up
+
+
+def _notify(follow_up: FollowUp) -> int:
+    """Tell who must act: the responsible worker with an account, and the staff of the
+    person's township. The text names no one (e-mail leaves the system; 条例第七条 keeps the
+    file confidential): the link leads to the file, which asks for a reason to open it."""
+    from django.urls import reverse
+
+    from jindu.accounts.models import User
+    from jindu.accounts.roles import Role
+    from jindu.supervision.reminders import notify
+
+    person = follow_up.person
+    township = person.residence_unit.township()
+    users = set(
+        User.objects.filter(
+            is_active=True,
+            control_assignments__person=person,
+            control_assignments__end_date__isnull=True,
+        )
+    )
+    if township is not None:
+        users |= set(User.objects.filter(is_active=True, unit=township, role=Role.TOWNSHIP))
+    text = _("A follow-up is due in %(township)s: %(kind)s.") % {
+        "township": township.name if township else person.residence_unit.name,
+        "kind": follow_up.get_kind_display(),
+    }
+    return notify(
+        sorted(users, key=lambda u: u.pk),
+        key=f"control-follow-up:{follow_up.pk}",
+        text=text,
+        url=reverse("control:person_detail", args=[person.pk]),
+    )
 
 
 @transaction.atomic
@@ -159,6 +193,21 @@ def review_abstinence(actor, person: Person, *, on: datetime.date) -> FollowUp |
         basis=outcome.basis,
         due_date=outcome.eligible_on,
     )
+
+
+def review_all_abstinence(actor, on: datetime.date) -> int:
+    """The daily look for people whose measures ended three years ago or more and who may
+    have reached 戒断三年未复吸; each is put to a person to confirm, once."""
+    # A cheap pre-filter (a month is at least 28 days); the rule itself decides exactly.
+    cutoff = on - datetime.timedelta(days=28 * control_policy().clean_months)
+    candidates = Person.objects.filter(
+        left_control_on__isnull=True, orders__end_date__lte=cutoff
+    ).distinct()
+    raised = 0
+    for person in candidates.iterator():
+        if review_abstinence(actor, person, on=on) is not None:
+            raised += 1
+    return raised
 
 
 @transaction.atomic

@@ -142,6 +142,11 @@ class RelapseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RelapseKind(models.TextChoices):
+    RELAPSE = "relapse", _("Suspected relapse of a known person")
+    NEW_USER = "new_user", _("New suspected drug user")
+
+
 class RelapseOutcome(models.TextChoices):
     CONFIRMED = "confirmed", _("Relapse confirmed")
     NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
@@ -214,7 +219,14 @@ class Person(models.Model):
         verbose_name = _("person under control")
         verbose_name_plural = _("persons under control")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["residence_unit", "status"])]
+        indexes = [
+            models.Index(fields=["residence_unit", "status"]),
+            # The registry list: its order, and its status/risk filters with that order.
+            models.Index(fields=["name", "id"], name="control_person_list_idx"),
+            models.Index(
+                fields=["status", "risk_level", "name", "id"], name="control_person_status_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -268,7 +280,15 @@ class StatusChange(PersonScoped):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["person", "date"])]
+        indexes = [
+            models.Index(fields=["person", "date"]),
+            # A person's latest status as of a date, read from the index alone (targets).
+            models.Index(
+                fields=["person", "-date", "-id"],
+                include=["status"],
+                name="control_status_latest_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.get_status_display()}"
@@ -287,6 +307,7 @@ class ResidenceChange(PersonScoped):
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     report_due = models.DateField(_("report by"), null=True, blank=True)
+    reported_date = models.DateField(_("reported at the new place on"), null=True, blank=True)
     basis = models.JSONField(_("basis"), default=list)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -318,7 +339,12 @@ class RiskAssessment(PersonScoped):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["person", "date"])]
+        indexes = [
+            models.Index(fields=["person", "date"]),
+            models.Index(
+                fields=["person", "-date", "-id"], include=["level"], name="control_risk_latest_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} {self.get_level_display()}"
@@ -371,6 +397,13 @@ class ControlOrder(PersonScoped):
         indexes = [
             models.Index(fields=["kind", "decision_date"]),
             models.Index(fields=["person", "kind", "decision_date"]),
+            # A person's latest order of a kind, and all isolation orders by person (targets).
+            models.Index(
+                fields=["kind", "person", "-decision_date", "-id"],
+                include=["executed_date", "continues"],
+                name="control_order_latest_idx",
+            ),
+            models.Index(fields=["decision_date"], name="control_order_decided_idx"),
         ]
 
     def __str__(self) -> str:
@@ -422,6 +455,44 @@ class ControlAssignment(PersonScoped):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.responsible_name}"
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", _("Home visit")
+    CONVERSATION = "conversation", _("Conversation")
+    PHONE = "phone", _("Phone call")
+
+
+class ContactLog(PersonScoped):
+    """A visit or conversation by the person's responsible worker (帮教走访、谈话). What was
+    done and said for the control work only: never phone contents, contacts or locations."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contacts")
+    assignment = models.ForeignKey(
+        ControlAssignment,
+        verbose_name=_("control assignment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
+    by_name = models.CharField(_("by"), max_length=50)
+    summary = models.TextField(_("summary"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit or conversation")
+        verbose_name_plural = _("visits and conversations")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["person", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.date} {self.get_kind_display()}"
 
 
 class LeaveRequest(PersonScoped):
@@ -573,9 +644,13 @@ class RelapseReport(models.Model):
     grid = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RelapseKind.choices, default=RelapseKind.RELAPSE
+    )
     subject = models.CharField(_("who (name or description)"), max_length=200)
     place = models.CharField(_("where"), max_length=200)
     observed_on = models.DateField(_("when"))
+    observed_time = models.TimeField(_("time"), null=True, blank=True)
     observation = models.TextField(_("what was seen"))
     status = models.CharField(
         _("status"),
@@ -600,6 +675,7 @@ class RelapseReport(models.Model):
     check_result = models.CharField(
         _("test result"), max_length=10, choices=TestResult.choices, blank=True
     )
+    check_kind = models.CharField(_("test"), max_length=10, choices=TestKind.choices, blank=True)
     check_note = models.TextField(_("check details"), blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=RelapseOutcome.choices, blank=True

@@ -16,7 +16,15 @@ from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import CHANGE, can, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 
-from .models import Person, RelapseOutcome, RelapseReport, RelapseStatus, TestKind, TestResult
+from .models import (
+    Person,
+    RelapseKind,
+    RelapseOutcome,
+    RelapseReport,
+    RelapseStatus,
+    TestKind,
+    TestResult,
+)
 from .services import (
     audit_create,
     audit_update,
@@ -39,6 +47,8 @@ def submit_relapse_report(
     observed_on: datetime.date,
     observation: str,
     grid: OrgUnit | None = None,
+    kind: str = RelapseKind.RELAPSE,
+    observed_time: datetime.time | None = None,
 ) -> RelapseReport:
     """A grid worker reports from their own grid (the office may file one for any grid)."""
     role = scope_for(actor).role if actor is not None else Role.OFFICE_ADMIN
@@ -56,9 +66,13 @@ def submit_relapse_report(
     if errors:
         raise Refused(next(iter(errors.values()))[0], errors=errors)
     not_in_future(observed_on, "observed_on")
+    if kind not in RelapseKind.values:
+        raise Refused(_("Say whether it is a known person or a new one."), field="kind")
     report = RelapseReport.objects.create(
         reporter=actor,
         grid=grid,
+        kind=kind,
+        observed_time=observed_time,
         subject=subject.strip(),
         place=place.strip(),
         observed_on=observed_on,
@@ -118,18 +132,22 @@ def check_relapse_report(
     result: str,
     note: str = "",
     person: Person | None = None,
+    test_kind: str = TestKind.URINE,
 ) -> RelapseReport:
     """Record the check (a test). For a known person the test goes into their record too, with
     the follow-ups a positive or refused test brings."""
     report = _step(actor, report, RelapseStatus.ACCEPTED)
     if result not in CHECK_RESULTS:
         raise Refused(_("Choose negative, positive or refused."), field="result")
+    if test_kind not in TestKind.values:
+        raise Refused(_("Choose urine or hair."), field="test_kind")
     not_in_future(check_date, "check_date")
     not_before(check_date, report.observed_on, "check_date", _("The check is before the report."))
     before = snapshot(report)
     _link(actor, report, person)
     report.status = RelapseStatus.CHECKED
     report.check_date, report.check_result, report.check_note = check_date, result, note.strip()
+    report.check_kind = test_kind
     report.save()
     audit_update(actor, report, before)
     if report.person is not None:
@@ -140,7 +158,7 @@ def check_relapse_report(
             report.person,
             date=check_date,
             result=result,
-            kind=TestKind.URINE,
+            kind=test_kind,
             notes=_("Check of grid report %(id)s.") % {"id": report.pk},
         )
     return report

@@ -2,17 +2,21 @@
 subtree and a period, the people behind each number, and test schedules.
 
 The targets are counted in the database: one aggregate query over persons (their status,
-risk, assignment, sick/disabled and isolation facts as of the end date, each a correlated
-subquery) and one over orders — two queries whatever the number of people. The definitions
-are the policy file's; ``rules.control_indicators`` computes the same from plain facts and
-the tests hold the two together.
+risk, assignment, sick/disabled and isolation facts as of the end date, as EXISTS tests the
+planner can answer for everyone in one pass, kept in a subquery so each runs once) and one
+over orders — two queries whatever the number of people (plus, on PostgreSQL, switching JIT
+off for that transaction: compiling took longer than running). The definitions are the
+policy file's; ``rules.control_indicators`` computes the same from plain facts and the tests
+hold the two together. Figures at province scale: bench/README.md.
 """
 
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from jindu.core.scoping import VIEW
@@ -27,6 +31,7 @@ from .models import (
     Person,
     PersonStatus,
     RiskAssessment,
+    RiskLevel,
     SickDisabled,
     StatusChange,
     TestResult,
@@ -41,6 +46,7 @@ PERSON_TARGETS = (
 )
 ORDER_TARGETS = ("community_execution_rate", "compulsory_isolation_execution_rate")
 DRILL = ("numerator", "denominator", "gap")
+UNBOUNDED = 2**63 - 1  # a LIMIT that limits nothing (see control_kpis)
 
 
 @dataclass(frozen=True)
@@ -55,24 +61,47 @@ def persons_in(user, unit: OrgUnit) -> QuerySet:
     return Person.objects.restrict(user, VIEW).filter(residence_unit__path__startswith=unit.path)
 
 
+def _latest(rows: QuerySet, date_field: str) -> QuerySet:
+    """Of ``rows`` (one table, already limited to the dates that count), those that are
+    their person's latest by (``date_field``, id): no later row of the same person exists.
+
+    Written as NOT EXISTS rather than ORDER BY … LIMIT 1 so that the database can work the
+    whole set out at once (an anti-join) instead of one lookup per person."""
+    later = rows.filter(person=OuterRef("person")).filter(
+        Q(**{f"{date_field}__gt": OuterRef(date_field)})
+        | Q(**{date_field: OuterRef(date_field), "pk__gt": OuterRef("pk")})
+    )
+    return rows.exclude(Exists(later))
+
+
 def as_of(persons: QuerySet, end: datetime.date) -> QuerySet:
-    """Annotate each person with the facts the targets need, as they stood on ``end``."""
-    latest_status = StatusChange.objects.filter(person=OuterRef("pk"), date__lte=end).order_by(
-        "-date", "-id"
+    """Annotate each person with the facts the targets need, as they stood on ``end``.
+
+    ``status_at``, ``risk_at`` and ``isolation_executed`` are the values of the latest
+    status change, risk assessment and isolation order; the targets themselves read the
+    yes/no facts (``in_society_at``, ``medium_high_at``, ``isolation_pending``, …), each an
+    EXISTS that PostgreSQL evaluates for all persons at once (a hashed subplan or a
+    semi-join) rather than once per person: the province's targets take one pass."""
+    statuses = StatusChange.objects.filter(date__lte=end)
+    risks = RiskAssessment.objects.filter(date__lte=end)
+    isolations = ControlOrder.objects.filter(
+        kind=OrderKind.COMPULSORY_ISOLATION, decision_date__lte=end, continues__isnull=True
     )
-    latest_risk = RiskAssessment.objects.filter(person=OuterRef("pk"), date__lte=end).order_by(
-        "-date", "-id"
-    )
-    isolation = ControlOrder.objects.filter(
-        person=OuterRef("pk"),
-        kind=OrderKind.COMPULSORY_ISOLATION,
-        decision_date__lte=end,
-        continues__isnull=True,
-    ).order_by("-decision_date", "-id")
+    latest_status = statuses.filter(person=OuterRef("pk")).order_by("-date", "-id")
+    latest_risk = risks.filter(person=OuterRef("pk")).order_by("-date", "-id")
+    isolation = isolations.filter(person=OuterRef("pk")).order_by("-decision_date", "-id")
     flagged = SickDisabled.objects.filter(person=OuterRef("pk"), identified_date__lte=end)
     return persons.annotate(
         status_at=Subquery(latest_status.values("status")[:1]),
         risk_at=Subquery(latest_risk.values("level")[:1]),
+        in_society_at=Exists(
+            _latest(statuses, "date").filter(person=OuterRef("pk"), status=PersonStatus.IN_SOCIETY)
+        ),
+        medium_high_at=Exists(
+            _latest(risks, "date").filter(
+                person=OuterRef("pk"), level__in=[RiskLevel.MEDIUM, RiskLevel.HIGH]
+            )
+        ),
         controlled=Exists(
             ControlAssignment.objects.filter(person=OuterRef("pk"), start_date__lte=end).filter(
                 Q(end_date__isnull=True) | Q(end_date__gte=end)
@@ -82,24 +111,27 @@ def as_of(persons: QuerySet, end: datetime.date) -> QuerySet:
         admitted=Exists(flagged.filter(admitted_date__lte=end)),
         has_isolation=Exists(isolation),
         isolation_executed=Subquery(isolation.values("executed_date")[:1]),
+        # The latest isolation order was not executed by ``end``.
+        isolation_pending=Exists(
+            _latest(isolations, "decision_date").filter(
+                Q(executed_date__isnull=True) | Q(executed_date__gt=end), person=OuterRef("pk")
+            )
+        ),
     )
 
 
 def _person_conditions(end: datetime.date) -> dict[str, tuple[Q, Q]]:
     """Denominator and numerator of each person-based target, over ``as_of`` annotations."""
-    in_society = Q(status_at=PersonStatus.IN_SOCIETY)
+    in_society = Q(in_society_at=True)
     under_control = Q(left_control_on__isnull=True) | Q(left_control_on__gt=end)
-    not_executed = Q(has_isolation=True) & (
-        Q(isolation_executed__isnull=True) | Q(isolation_executed__gt=end)
-    )
     return {
         "medium_high_risk_control_rate": (
-            in_society & under_control & Q(risk_at__in=["medium", "high"]),
+            in_society & under_control & Q(medium_high_at=True),
             Q(controlled=True),
         ),
         "sick_disabled_admission_rate": (in_society & Q(sick=True), Q(admitted=True)),
         "not_executed_control_rate": (
-            in_society & under_control & not_executed,
+            in_society & under_control & Q(isolation_pending=True),
             Q(controlled=True),
         ),
     }
@@ -129,6 +161,21 @@ def _order_conditions(date_to: datetime.date) -> dict[str, tuple[Q, Q]]:
     }
 
 
+@contextmanager
+def _without_jit():
+    """On PostgreSQL, run the block with just-in-time compilation off. The planner's cost
+    estimate for the targets' aggregate (a few EXISTS per person) is far above the JIT
+    thresholds, and compiling it takes longer than running it: 3 s of compilation for a 1 s
+    query over a province. Off until the end of the transaction (``SET LOCAL``): this
+    block's own when it opens one, else the caller's (no savepoint: it only reads)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def control_kpis(
     user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
 ) -> list[rules.Indicator]:
@@ -136,15 +183,20 @@ def control_kpis(
     policy = control_policy()
     counts: dict[str, int] = {}
     person_conditions = _person_conditions(date_to)
-    counts.update(
-        as_of(persons_in(user, unit), date_to).aggregate(
-            **{
-                f"{code}__{part}": Count("pk", filter=q)
-                for code, (den, num) in person_conditions.items()
-                for part, q in (("den", den), ("num", den & num))
-            }
+    # Sliced, the annotated persons stay a subquery that PostgreSQL evaluates once per
+    # person; unsliced, the planner pulls it up into the aggregate and runs each correlated
+    # subquery again in every FILTER that names it (the status six times per person).
+    persons = as_of(persons_in(user, unit), date_to).order_by()[:UNBOUNDED]
+    with _without_jit():
+        counts.update(
+            persons.aggregate(
+                **{
+                    f"{code}__{part}": Count("pk", filter=q)
+                    for code, (den, num) in person_conditions.items()
+                    for part, q in (("den", den), ("num", den & num))
+                }
+            )
         )
-    )
     counts.update(
         orders_in(user, unit, date_from, date_to).aggregate(
             **{
@@ -249,3 +301,78 @@ def overdue_tests(user, on: datetime.date, *, responsible=None) -> list[Schedule
         if schedule is not None and schedule.overdue:
             result.append(schedule)
     return result
+
+
+# ---------------------------------------------------------------- the registry list
+
+
+def person_list(
+    user,
+    *,
+    q: str = "",
+    id_number: str = "",
+    unit: OrgUnit | None = None,
+    status: str = "",
+    risk_level: str = "",
+    drug_type: str = "",
+    order_kind: str = "",
+    assignment: str = "",
+    sick: bool = False,
+    on: datetime.date | None = None,
+) -> QuerySet:
+    """Persons ``user`` may see, filtered; the list page, its Excel export and the benchmark
+    share it. Each person carries ``open_orders`` (not ended, newest first) and
+    ``active_assignments`` (covering ``on``), so a page costs a fixed number of queries.
+
+    ``id_number`` is matched exactly through the keyed hash, never by decrypting;
+    ``assignment`` is ``"yes"`` (an assignment covers ``on``) or ``"no"``."""
+    from django.db.models import Prefetch, TextField
+    from django.db.models.functions import Cast
+    from django.utils import timezone
+
+    from . import crypto
+
+    on = on or timezone.localdate()
+    persons = Person.objects.restrict(user, VIEW)
+    if q:
+        persons = persons.filter(name__icontains=q.strip())
+    if id_number:
+        persons = persons.filter(id_hash=crypto.lookup_hash(id_number.strip().upper()))
+    if unit is not None:
+        persons = persons.filter(residence_unit__path__startswith=unit.path)
+    if status:
+        persons = persons.filter(status=status)
+    if risk_level:
+        persons = persons.filter(risk_level=risk_level)
+    if drug_type:
+        # The codes are plain ASCII, so the JSON text holds them quoted as given.
+        persons = persons.annotate(drug_types_text=Cast("drug_types", TextField())).filter(
+            drug_types_text__contains=f'"{drug_type}"'
+        )
+    if order_kind:
+        running = ControlOrder.objects.filter(
+            person=OuterRef("pk"), kind=order_kind, end_date__isnull=True
+        ).filter(Q(reported_date__isnull=False) | Q(executed_date__isnull=False))
+        persons = persons.filter(Exists(running))
+    active = ControlAssignment.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    if assignment in ("yes", "no"):
+        covered = Exists(active.filter(person=OuterRef("pk")))
+        persons = persons.filter(covered if assignment == "yes" else ~covered)
+    if sick:
+        persons = persons.filter(Exists(SickDisabled.objects.filter(person=OuterRef("pk"))))
+    return persons.select_related("residence_unit__parent").prefetch_related(
+        Prefetch(
+            "orders",
+            queryset=ControlOrder.objects.filter(end_date__isnull=True).order_by(
+                "-decision_date", "-id"
+            ),
+            to_attr="open_orders",
+        ),
+        Prefetch(
+            "assignments",
+            queryset=active.order_by("-start_date", "-id"),
+            to_attr="active_assignments",
+        ),
+    )

@@ -11,20 +11,27 @@ from jindu.core.scoping import scope_for
 from jindu.orgs.models import OrgUnit
 from jindu.rectification.api import _call
 
-from . import orders, relapse, services
+from . import contacts, leave, orders, relapse, services
 from .models import (
     AccessReason,
+    ContactKind,
+    ContactLog,
     ControlAssignment,
     ControlOrder,
     EndKind,
+    FileAccess,
     Finding,
     FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
     Gender,
     LeaveRequest,
+    LeaveStatus,
     NotExecutedReason,
     OrderKind,
     Person,
     PersonStatus,
+    RelapseKind,
     RelapseOutcome,
     RelapseReport,
     RelapseStatus,
@@ -306,6 +313,43 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return _call(services.change_status, _user(self), data.pop("person"), **data)
 
 
+class ContactLogSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    assignment = ScopedRelatedField(
+        queryset=ControlAssignment.objects.all(), required=False, allow_null=True
+    )
+    kind = CodeField(choices=ContactKind.choices)
+
+    class Meta:
+        model = ContactLog
+        fields = ["id", "person", "assignment", "date", "kind", "by_name", "summary"]
+        extra_kwargs = {"by_name": {"required": False}}
+
+    def create(self, data):
+        return _call(contacts.record_contact, _user(self), data.pop("person"), **data)
+
+
+class ResidenceChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResidenceChange
+        fields = [
+            "id",
+            "person",
+            "date",
+            "from_unit",
+            "to_unit",
+            "reason",
+            "report_due",
+            "reported_date",
+            "basis",
+        ]
+        read_only_fields = fields
+
+
+class MoveReportSerializer(serializers.Serializer):
+    reported_date = serializers.DateField()
+
+
 class SickDisabledSerializer(serializers.ModelSerializer):
     person = ScopedRelatedField(queryset=Person.objects.all())
 
@@ -343,7 +387,7 @@ class SickDisabledSerializer(serializers.ModelSerializer):
 
 class UrineTestSerializer(serializers.ModelSerializer):
     person = ScopedRelatedField(queryset=Person.objects.all())
-    kind = serializers.ChoiceField(choices=TestKind.choices, required=False)
+    kind = CodeField(choices=TestKind.choices, required=False)
     result = CodeField(choices=TestResult.choices)
 
     class Meta:
@@ -360,6 +404,7 @@ STATION_FIELDS = (
     "person",
     "accepted_at",
     "check_date",
+    "check_kind",
     "check_result",
     "check_note",
     "outcome",
@@ -370,16 +415,20 @@ STATION_FIELDS = (
 
 class RelapseReportSerializer(serializers.ModelSerializer):
     grid = ScopedRelatedField(queryset=OrgUnit.objects.all(), required=False)
+    kind = CodeField(choices=RelapseKind.choices, required=False)
     status = CodeField(choices=RelapseStatus.choices, read_only=True)
+    check_kind = CodeField(choices=TestKind.choices, read_only=True)
 
     class Meta:
         model = RelapseReport
         fields = [
             "id",
             "grid",
+            "kind",
             "subject",
             "place",
             "observed_on",
+            "observed_time",
             "observation",
             "status",
             "created_at",
@@ -406,6 +455,7 @@ class RelapseAcceptSerializer(serializers.Serializer):
 
 class RelapseCheckSerializer(RelapseAcceptSerializer):
     check_date = serializers.DateField()
+    test_kind = CodeField(choices=TestKind.choices, default=TestKind.URINE)
     result = CodeField(choices=[c for c in TestResult.choices if c[0] != TestResult.MISSED])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -473,3 +523,107 @@ class KpiResponseSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     indicators = IndicatorSerializer(many=True)
+
+
+# ---------------------------------------------------------------- leave, follow-ups, file access
+
+
+class LeaveRequestSerializer(serializers.ModelSerializer):
+    person = ScopedRelatedField(queryset=Person.objects.all())
+    status = CodeField(choices=LeaveStatus.choices, read_only=True)
+
+    class Meta:
+        model = LeaveRequest
+        fields = [
+            "id",
+            "person",
+            "order",
+            "from_date",
+            "to_date",
+            "original_to_date",
+            "destination",
+            "reason",
+            "status",
+            "decided_on",
+            "decision_note",
+            "returned_date",
+            "created_at",
+        ]
+        read_only_fields = [
+            "order",
+            "original_to_date",
+            "status",
+            "decided_on",
+            "decision_note",
+            "returned_date",
+            "created_at",
+        ]
+
+    def create(self, data):
+        return _call(leave.request_leave, _user(self), data.pop("person"), **data)
+
+
+class LeaveDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class LeaveExtendSerializer(LeaveDecisionSerializer):
+    to_date = serializers.DateField()
+
+
+class LeaveReturnSerializer(serializers.Serializer):
+    returned_date = serializers.DateField()
+
+
+class ControlFollowUpSerializer(serializers.ModelSerializer):
+    kind = CodeField(choices=FollowUpKind.choices, read_only=True)
+    status = CodeField(choices=FollowUpStatus.choices, read_only=True)
+    basis = serializers.ListField(child=serializers.CharField(), read_only=True)
+    proposal = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "person",
+            "kind",
+            "reason",
+            "basis",
+            "proposal",
+            "test",
+            "order",
+            "due_date",
+            "status",
+            "outcome",
+            "closed_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ControlFollowUpCloseSerializer(serializers.Serializer):
+    outcome = serializers.CharField(help_text="What was done (e.g. reported to the police on …).")
+    dismiss = serializers.BooleanField(
+        required=False, default=False, help_text="Reject a proposal instead of carrying it out."
+    )
+
+
+class FileAccessSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    reason = CodeField(choices=AccessReason.choices, read_only=True)
+
+    class Meta:
+        model = FileAccess
+        fields = [
+            "id",
+            "at",
+            "user",
+            "person",
+            "person_name",
+            "reason",
+            "note",
+            "ip",
+            "full_numbers",
+        ]
+        read_only_fields = fields

@@ -175,6 +175,98 @@ def _validated_id(id_number: str, gender: str, birth_date) -> rules.IdCheck:
 # ---------------------------------------------------------------- registry
 
 
+def clean_registration(
+    actor,
+    *,
+    name: str,
+    gender: str,
+    id_number: str,
+    residence_unit: OrgUnit,
+    first_found_date: datetime.date,
+    household_address: str = "",
+    phone: str = "",
+    drug_types=(),
+    status: str = PersonStatus.IN_SOCIETY,
+    status_since: datetime.date | None = None,
+    birth_date: datetime.date | None = None,
+    notes: str = "",
+) -> dict:
+    """Every check of a registration except the duplicate (which needs the database): the
+    actor may register in the unit, the unit is a residence, the identity number (GB 11643)
+    agrees with sex and birth date, the dates are plausible, the drug types and phone are
+    valid. Returns the cleaned values for ``build_person``; raises ``Refused`` naming the
+    field. Shared by ``register_person`` and the Excel roster import (``roster.py``)."""
+    if actor is not None and not may_act_on_unit(actor, CHANGE, Person, residence_unit):
+        raise NotAllowed(_("You may not register persons in this unit."))
+    _check_residence(residence_unit)
+    if not name.strip():
+        raise Refused(_("Enter the name."), field="name")
+    if gender not in Gender.values:
+        raise Refused(_("Choose male or female."), field="gender")
+    if status not in PersonStatus.values:
+        raise Refused(_("Unknown status."), field="status")
+    check = _validated_id(id_number, gender, birth_date)
+    not_in_future(first_found_date, "first_found_date")
+    not_before(
+        first_found_date,
+        check.birth_date,
+        "first_found_date",
+        _("The person was found before being born."),
+    )
+    status_since = status_since or first_found_date
+    not_in_future(status_since, "status_since")
+    types = _drug_types(drug_types)
+    phone = _phone(phone)
+    return {
+        "name": name.strip(),
+        "gender": gender,
+        "id_number": check.number,
+        "birth_date": check.birth_date,
+        "household_address": household_address.strip(),
+        "residence_unit": residence_unit,
+        "drug_types": types,
+        "first_found_date": first_found_date,
+        "status": status,
+        "status_since": status_since,
+        "phone": phone,
+        "notes": notes,
+    }
+
+
+def build_person(actor, cleaned: dict) -> Person:
+    """The unsaved Person for values from ``clean_registration`` (numbers encrypted, hashed
+    and masked). ``register_person`` saves it one by one, the roster import in bulk."""
+    values = dict(cleaned)
+    number = values.pop("id_number")
+    phone = values.pop("phone")
+    person = Person(**values, created_by=actor)
+    _set_id_number(person, number)
+    _set_phone(person, phone)
+    return person
+
+
+def initial_records(
+    actor, person: Person, *, finding_place: str = "", finding_circumstances: str = ""
+) -> tuple[StatusChange, Finding]:
+    """The unsaved first status change and first finding that come with a registration."""
+    change = StatusChange(
+        person=person,
+        date=person.status_since,
+        status=person.status,
+        reason=_("Registered."),
+        recorded_by=actor,
+    )
+    finding = Finding(
+        person=person,
+        date=person.first_found_date,
+        place=finding_place,
+        circumstances=finding_circumstances,
+        source=_("First found"),
+        recorded_by=actor,
+    )
+    return change, finding
+
+
 @transaction.atomic
 def register_person(
     actor,
@@ -197,66 +289,38 @@ def register_person(
     """Register a person. The identity number is checked (GB 11643: check digit, birth date
     and sex); a number already registered is refused with the existing record's id if the
     actor may see it."""
-    if actor is not None and not may_act_on_unit(actor, CHANGE, Person, residence_unit):
-        raise NotAllowed(_("You may not register persons in this unit."))
-    _check_residence(residence_unit)
-    if not name.strip():
-        raise Refused(_("Enter the name."), field="name")
-    if gender not in Gender.values:
-        raise Refused(_("Choose male or female."), field="gender")
-    if status not in PersonStatus.values:
-        raise Refused(_("Unknown status."), field="status")
-    check = _validated_id(id_number, gender, birth_date)
-    not_in_future(first_found_date, "first_found_date")
-    not_before(
-        first_found_date,
-        check.birth_date,
-        "first_found_date",
-        _("The person was found before being born."),
-    )
-    status_since = status_since or first_found_date
-    not_in_future(status_since, "status_since")
-    types = _drug_types(drug_types)
-    phone = _phone(phone)
-    _refuse_duplicate(actor, check.number)
-
-    person = Person(
-        name=name.strip(),
+    cleaned = clean_registration(
+        actor,
+        name=name,
         gender=gender,
-        birth_date=check.birth_date,
-        household_address=household_address.strip(),
+        id_number=id_number,
         residence_unit=residence_unit,
-        drug_types=types,
         first_found_date=first_found_date,
+        household_address=household_address,
+        phone=phone,
+        drug_types=drug_types,
         status=status,
         status_since=status_since,
+        birth_date=birth_date,
         notes=notes,
-        created_by=actor,
     )
-    _set_id_number(person, check.number)
-    _set_phone(person, phone)
+    _refuse_duplicate(actor, cleaned["id_number"])
+    person = build_person(actor, cleaned)
     try:
         with transaction.atomic():
             person.save()
     except IntegrityError:
         raise DuplicatePerson(None) from None
     audit_create(actor, person)
-    change = StatusChange.objects.create(
-        person=person,
-        date=status_since,
-        status=status,
-        reason=_("Registered."),
-        recorded_by=actor,
+    change, finding = initial_records(
+        actor,
+        person,
+        finding_place=finding_place,
+        finding_circumstances=finding_circumstances,
     )
+    change.save()
     audit_create(actor, change)
-    finding = Finding.objects.create(
-        person=person,
-        date=first_found_date,
-        place=finding_place,
-        circumstances=finding_circumstances,
-        source=_("First found"),
-        recorded_by=actor,
-    )
+    finding.save()
     audit_create(actor, finding)
     return person
 

@@ -21,3 +21,21 @@ def mark_overdue_leave(run_date: str) -> int:
     from .leave import mark_overdue_leaves
 
     return mark_overdue_leaves(None, datetime.date.fromisoformat(run_date))
+
+
+@daily
+@task()
+def review_three_clean_years(run_date: str) -> int:
+    """条例第七条: put people who may have reached three clean years to a person to confirm."""
+    from .followups import review_all_abstinence
+
+    return review_all_abstinence(None, datetime.date.fromisoformat(run_date))
+
+
+@daily
+@task()
+def find_unreported_moves(run_date: str) -> int:
+    """条例第二十二条: after a move under a community order, report within the policy's days."""
+    from .moves import check_move_reports
+
+    return check_move_reports(None, datetime.date.fromisoformat(run_date))

@@ -338,3 +338,125 @@ def test_the_person_list_keeps_a_fixed_query_count(world, api_as):
     for i in range(8):
         person(world, name=f"乙{i}")
     assert count() <= few
+
+
+# ---------------------------------------------------------------- leave, follow-ups, file access
+
+
+def _leave(api, person_pk, **extra):
+    body = {
+        "person": person_pk,
+        "from_date": "2021-03-01",
+        "to_date": "2021-03-10",
+        "destination": "长沙",
+        "reason": "探亲",
+    }
+    body.update(extra)
+    return api.post("/api/v1/leave-requests/", body, format="json")
+
+
+def test_the_leave_workflow(world, api_as):
+    from jindu.control.models import LeaveRequest
+
+    p = person(world)
+    api = api_as(world.users["township_a"])
+    created = _leave(api, p.pk)
+    assert created.status_code == 201, created.json()
+    leave = created.json()
+    assert (leave["status"], leave["person"], leave["destination"]) == ("requested", p.pk, "长沙")
+    url = f"/api/v1/leave-requests/{leave['id']}/"
+    assert api.get(url).json()["to_date"] == "2021-03-10"
+    approved = api.post(url + "approve/", {"note": "同意"}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    again = api.post(url + "approve/", {}, format="json")
+    assert again.status_code == 400 and again.json()["detail"]
+    extended = api.post(url + "extend/", {"to_date": "2021-03-15"}, format="json")
+    assert extended.status_code == 200, extended.json()
+    assert (extended.json()["to_date"], extended.json()["original_to_date"]) == (
+        "2021-03-15",
+        "2021-03-10",
+    )
+    shorter = api.post(url + "extend/", {"to_date": "2021-03-12"}, format="json")
+    assert shorter.status_code == 400 and "to_date" in shorter.json()["errors"]
+    returned = api.post(url + "return/", {"returned_date": "2021-03-14"}, format="json")
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert LeaveRequest.objects.get().returned_date == D(2021, 3, 14)
+    # A refusal needs its reason.
+    other = _leave(api, p.pk, from_date="2021-05-01", to_date="2021-05-05").json()
+    refuse = f"/api/v1/leave-requests/{other['id']}/refuse/"
+    assert api.post(refuse, {}, format="json").status_code == 400
+    refused = api.post(refuse, {"note": "期间有尿检安排"}, format="json")
+    assert refused.status_code == 200 and refused.json()["status"] == "refused"
+    listed = api.get(f"/api/v1/leave-requests/?person={p.pk}&status=refused").json()
+    assert [row["id"] for row in listed["results"]] == [other["id"]]
+
+
+def test_township_b_cannot_read_or_decide_township_a_leave(world, api_as):
+    p = person(world)
+    leave = _leave(api_as(world.users["township_a"]), p.pk).json()
+    api = api_as(world.users["township_b"])
+    assert api.get("/api/v1/leave-requests/").json()["count"] == 0
+    url = f"/api/v1/leave-requests/{leave['id']}/"
+    assert api.get(url).status_code == 404
+    for step in ("approve", "refuse", "extend", "return"):
+        assert api.post(url + step + "/", {"note": "x"}, format="json").status_code == 404
+    created = _leave(api, p.pk)
+    assert created.status_code == 400 and "person" in created.json()["errors"]
+    # The leader reads but does not decide; the grid worker sees nothing.
+    leader = api_as(world.users["leader"])
+    assert leader.get(url).status_code == 200
+    assert leader.post(url + "approve/", {}, format="json").status_code == 403
+    assert api_as(world.users["grid_a"]).get("/api/v1/leave-requests/").json()["count"] == 0
+
+
+def test_follow_ups_are_listed_and_closed(world, api_as):
+    from jindu.control import orders
+
+    p = person(world)
+    orders.record_test(world.users["township_a"], p, date=D(2021, 4, 1), result="positive")
+    api = api_as(world.users["township_a"])
+    listed = api.get(f"/api/v1/follow-ups/?person={p.pk}&status=open").json()
+    assert listed["count"] == 1
+    follow_up = listed["results"][0]
+    assert follow_up["kind"] == "test_result" and follow_up["person"] == p.pk
+    assert "trigger_key" not in follow_up
+    url = f"/api/v1/follow-ups/{follow_up['id']}/"
+    assert api.post(url + "close/", {"outcome": " "}, format="json").status_code == 400
+    closed = api.post(url + "close/", {"outcome": "已约谈并复检"}, format="json")
+    assert closed.status_code == 200, closed.json()
+    assert (closed.json()["status"], closed.json()["outcome"]) == ("done", "已约谈并复检")
+    again = api.post(url + "close/", {"outcome": "再次"}, format="json")
+    assert again.status_code == 400
+    # Read-only otherwise.
+    assert api.patch(url, {"outcome": "x"}, format="json").status_code == 405
+    assert api.post("/api/v1/follow-ups/", {}, format="json").status_code == 405
+    # Township B neither sees nor closes it.
+    other = api_as(world.users["township_b"])
+    assert other.get("/api/v1/follow-ups/").json()["count"] == 0
+    assert other.get(url).status_code == 404
+    assert other.post(url + "close/", {"outcome": "x"}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona", ["township_a", "township_b", "leader", "station_a", "grid_a", "member"]
+)
+def test_the_file_access_log_is_the_office_s_alone(world, api_as, persona):
+    from jindu.control import services
+
+    p = person(world)
+    services.open_file(world.users["township_a"], p, reason="control_work", note="走访前核对")
+    assert api_as(world.users[persona]).get("/api/v1/file-access-log/").status_code == 403
+    office = api_as(world.users["office_admin"])
+    log = office.get(f"/api/v1/file-access-log/?person={p.pk}").json()
+    assert log["count"] == 1
+    row = log["results"][0]
+    assert (row["user"], row["person"], row["reason"], row["note"]) == (
+        "township_a",
+        p.pk,
+        "control_work",
+        "走访前核对",
+    )
+    assert p.id_number not in str(log)
+    assert (
+        office.get(f"/api/v1/file-access-log/?user={world.users['leader'].pk}").json()["count"] == 0
+    )

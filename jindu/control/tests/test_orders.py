@@ -203,7 +203,7 @@ def test_three_refused_or_missed_tests_are_a_serious_breach(world, actor):
     breach = FollowUp.objects.get(kind="serious_breach")
     assert breach.basis == ["戒毒条例第二十条", "戒毒条例第二十一条"]
     assert breach.order == order
-    assert "police" in breach.reason
+    assert "公安机关" in breach.reason  # 条例第二十一条: report it to the police
     proposal = FollowUp.objects.get(kind="escalation")
     assert proposal.basis == ["禁毒法第三十八条第一款第（三）项"]
     orders.record_test(actor, p, date=D(2021, 6, 1), result="refused")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.utils import translation
 
 from jindu.control import rules
 from jindu.control.policy import load_control_policy, policy_path
@@ -22,6 +23,13 @@ def d(value):
 
 def cases(section):
     return [pytest.param(c, id=c["name"]) for c in CASES[section]]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The tables quote the rules' messages in their English source text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")

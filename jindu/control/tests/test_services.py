@@ -146,7 +146,7 @@ def test_a_duplicate_outside_the_actors_area_is_refused_without_a_link(world):
     with pytest.raises(services.DuplicatePerson) as error:
         person(world, world.users["township_b"], unit=world.village_b, id_number=number)
     assert error.value.existing_id is None
-    assert "outside your area" in str(error.value.message)
+    assert "辖区外" in str(error.value.message)  # "outside your area"
     assert Person.objects.count() == 1
 
 

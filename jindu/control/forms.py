@@ -1,0 +1,455 @@
+"""Forms of the registry pages (people under control). They only parse input: every rule is
+in the services, whose refusals the views place next to the fields."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.scoping import VIEW
+from jindu.orgs.forms import DateInput
+from jindu.orgs.models import OrgUnit, UnitLevel
+
+from .models import (
+    AccessReason,
+    ContactKind,
+    EndKind,
+    FollowUpKind,
+    Gender,
+    NotExecutedReason,
+    OrderKind,
+    PersonStatus,
+    ResponsibleRole,
+    RiskLevel,
+    TestKind,
+    TestResult,
+)
+from .policy import control_policy
+
+RESIDENCE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.GRID)
+
+
+def _all(label, choices):
+    return [("", label), *choices]
+
+
+def drug_type_choices():
+    return [(c.code, c.name) for c in control_policy().code_list("drug_types")]
+
+
+def _unit_label(unit: OrgUnit) -> str:
+    return f"{unit.parent.name} · {unit.name}" if unit.parent_id else unit.name
+
+
+def residence_units(user):
+    """Villages, communities and grids the user may see (the service checks the change)."""
+    return (
+        OrgUnit.objects.restrict(user, VIEW)
+        .filter(level__in=RESIDENCE_LEVELS, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+MAX_UNIT_CHOICES = 300
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name contains"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    id_number = forms.CharField(
+        label=_("Identity number (exact)"),
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Township or unit"),
+        required=False,
+        queryset=OrgUnit.objects.none(),
+        empty_label=_("All"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_all(_("All"), PersonStatus.choices)
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=_all(_("All"), RiskLevel.choices)
+    )
+    drug_type = forms.ChoiceField(label=_("Drug type"), required=False)
+    order_kind = forms.ChoiceField(
+        label=_("Order running"), required=False, choices=_all(_("All"), OrderKind.choices)
+    )
+    assignment = forms.ChoiceField(
+        label=_("Control assignment"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Assigned")), ("no", _("No assignment"))],
+    )
+    sick = forms.BooleanField(label=_("Sick or disabled"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.restrict(user, VIEW).filter(is_active=True).order_by("path")
+        townships = units.filter(level=UnitLevel.TOWNSHIP)
+        # One township: its villages and grids too. Several (a county office, a station):
+        # its townships. A province's thousands of townships make a list nobody can use
+        # (and a slow page): its counties then.
+        several = townships[: MAX_UNIT_CHOICES + 1].count()
+        if several > MAX_UNIT_CHOICES:
+            queryset = units.filter(level=UnitLevel.COUNTY)
+        elif several > 1:
+            queryset = townships
+        else:
+            queryset = units.filter(level__in=(UnitLevel.TOWNSHIP, *RESIDENCE_LEVELS))
+        # Any unit in scope is a valid filter (a link may name a village); the list offers
+        # the level that fits, plus the one chosen.
+        field = self.fields["unit"]
+        field.queryset = units.filter(
+            level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP, *RESIDENCE_LEVELS)
+        )
+        offered = list(queryset)
+        chosen = self.data.get(self.add_prefix("unit")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(u.pk) != str(chosen) for u in offered):
+            offered += list(field.queryset.filter(pk=chosen))
+        field.widget.choices = [("", field.empty_label), *((u.pk, str(u)) for u in offered)]
+        self.fields["drug_type"].choices = _all(_("All"), drug_type_choices())
+
+    def filters(self) -> dict:
+        """The filters that were given and valid (an invalid one is ignored, and shown)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class PersonForm(forms.Form):
+    """Registration; with ``person`` given, the correction of an entry (the residence and the
+    first finding change through their own actions)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
+    id_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    household_address = forms.CharField(
+        label=_("Household address"), max_length=200, required=False
+    )
+    residence_unit = forms.ModelChoiceField(
+        label=_("Residence (village, community or grid)"), queryset=OrgUnit.objects.none()
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    drug_types = forms.MultipleChoiceField(
+        label=_("Drug types"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    first_found_date = forms.DateField(label=_("First found"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drug_types"].choices = drug_type_choices()
+        self.person = person
+        if person is None:
+            units = self.fields["residence_unit"]
+            units.queryset = residence_units(user)
+            units.label_from_instance = _unit_label
+        else:
+            del self.fields["residence_unit"]
+            del self.fields["first_found_date"]
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _(
+                "Registered: %(masked)s. Leave empty to keep it."
+            ) % {"masked": person.id_masked}
+            self.fields["phone"].help_text = _(
+                "Registered: %(masked)s. Leave empty to keep it."
+            ) % {"masked": person.phone_masked or "—"}
+
+    def changes(self) -> dict:
+        """The fields to pass to ``services.update_person`` (empty numbers are kept)."""
+        data = dict(self.cleaned_data)
+        for secret in ("id_number", "phone"):
+            if not data.get(secret):
+                data.pop(secret, None)
+        return data
+
+
+class OpenFileForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for opening the file"),
+        choices=AccessReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Details"),
+        max_length=200,
+        required=False,
+        help_text=_("Required when the reason is “Other”."),
+    )
+
+
+# ---------------------------------------------------------------- actions on a file
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PersonStatus.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class MoveForm(forms.Form):
+    residence_unit = forms.ModelChoiceField(
+        label=_("New residence"), queryset=OrgUnit.objects.none()
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["residence_unit"].queryset = residence_units(user)
+        self.fields["residence_unit"].label_from_instance = _unit_label
+
+
+class FindingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    source = forms.CharField(label=_("Source"), max_length=60, required=False)
+    circumstances = forms.CharField(
+        label=_("Circumstances"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RiskForm(forms.Form):
+    level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    factors = forms.CharField(
+        label=_("Factors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; required for medium or high risk."),
+    )
+    assessor_name = forms.CharField(label=_("Assessed by"), max_length=100, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_factors(self):
+        return [line.strip() for line in self.cleaned_data["factors"].splitlines() if line.strip()]
+
+
+class AssignForm(forms.Form):
+    responsible_name = forms.CharField(label=_("Responsible person"), max_length=50)
+    responsible_role = forms.ChoiceField(label=_("Role"), choices=ResponsibleRole.choices)
+    responsible_user = forms.ModelChoiceField(
+        label=_("User account"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        help_text=_(
+            "If the responsible person uses Jindu: their overdue tests list shows the person."
+        ),
+    )
+    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    end_date = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_user"].queryset = (
+            get_user_model()
+            .objects.restrict(user, VIEW)
+            .filter(is_active=True)
+            .order_by("username")
+        )
+
+
+class EndAssignmentForm(forms.Form):
+    end_date = forms.DateField(label=_("Until"), widget=DateInput())
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrderKind.choices)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+    decision_no = forms.CharField(label=_("Decision number"), max_length=80, required=False)
+    authority = forms.CharField(label=_("Deciding authority"), max_length=100, required=False)
+    term_months = forms.IntegerField(
+        label=_("Term (months)"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: the term the law sets."),
+    )
+    reported_date = forms.DateField(
+        label=_("Reported on (community orders)"), required=False, widget=DateInput()
+    )
+    executed_date = forms.DateField(
+        label=_("Executed on (compulsory isolation)"), required=False, widget=DateInput()
+    )
+    late_reason = forms.CharField(
+        label=_("Good reason for reporting late"), max_length=200, required=False
+    )
+    not_executed_reason = forms.ChoiceField(
+        label=_("Reason not executed"),
+        required=False,
+        choices=_all("—", NotExecutedReason.choices),
+    )
+    not_executed_note = forms.CharField(label=_("Details"), max_length=200, required=False)
+    agreement_signed_date = forms.DateField(
+        label=_("Agreement signed on"), required=False, widget=DateInput()
+    )
+    working_group = forms.CharField(
+        label=_("Working group"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportForm(forms.Form):
+    """The report or execution of an order, recorded later: only the facts given change."""
+
+    reported_date = OrderForm.base_fields["reported_date"]
+    executed_date = OrderForm.base_fields["executed_date"]
+    late_reason = OrderForm.base_fields["late_reason"]
+    not_executed_reason = OrderForm.base_fields["not_executed_reason"]
+    not_executed_note = OrderForm.base_fields["not_executed_note"]
+    agreement_signed_date = OrderForm.base_fields["agreement_signed_date"]
+    working_group = OrderForm.base_fields["working_group"]
+
+    def facts(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class EndOrderForm(forms.Form):
+    end_kind = forms.ChoiceField(label=_("How it ended"), choices=EndKind.choices)
+    end_date = forms.DateField(label=_("Ended on"), widget=DateInput())
+    end_note = forms.CharField(label=_("End details"), max_length=200, required=False)
+
+
+class ResumeOrderForm(forms.Form):
+    date = forms.DateField(label=_("Released and resumed on"), widget=DateInput())
+
+
+class ExtendIsolationForm(forms.Form):
+    months = forms.IntegerField(label=_("Extend by (months)"), min_value=1)
+
+
+class TestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TestKind.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    result = forms.ChoiceField(label=_("Result"), choices=TestResult.choices)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    tested_by = forms.CharField(label=_("Tested by"), max_length=100, required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class LeaveForm(forms.Form):
+    from_date = forms.DateField(label=_("From"), widget=DateInput())
+    to_date = forms.DateField(label=_("Until"), widget=DateInput())
+    destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class LeaveDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("Required when refusing."),
+    )
+
+
+class LeaveExtendForm(forms.Form):
+    to_date = forms.DateField(label=_("New end"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class LeaveReturnForm(forms.Form):
+    returned_date = forms.DateField(label=_("Returned on"), widget=DateInput())
+
+
+class SickForm(forms.Form):
+    condition = forms.CharField(label=_("Condition"), max_length=200)
+    identified_date = forms.DateField(label=_("Identified on"), widget=DateInput())
+    admitted_date = forms.DateField(label=_("Admitted on"), required=False, widget=DateInput())
+    admitted_to = forms.CharField(label=_("Admitted to"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class AdmissionForm(forms.Form):
+    admitted_date = forms.DateField(label=_("Admitted on"), widget=DateInput())
+    admitted_to = forms.CharField(label=_("Admitted to"), max_length=200, required=False)
+
+
+class CloseFollowUpForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What was done about it"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    dismiss = forms.BooleanField(label=_("Dismiss (the proposal is rejected)"), required=False)
+
+
+class AbstinenceForm(forms.Form):
+    date = forms.DateField(label=_("Confirmed on"), widget=DateInput())
+
+
+# ---------------------------------------------------------------- office lists
+
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"), required=False, queryset=get_user_model().objects.none()
+    )
+    person = forms.CharField(
+        label=_("Person's name contains"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=_all(_("All"), AccessReason.choices)
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model().objects.restrict(user, VIEW).order_by("username")
+        )
+
+
+class FollowUpFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=_all(_("All"), FollowUpKind.choices)
+    )
+
+
+class OverdueFilterForm(forms.Form):
+    mine = forms.BooleanField(label=_("Only people assigned to me"), required=False)
+
+
+class ContactForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    by_name = forms.CharField(
+        label=_("By"),
+        max_length=50,
+        required=False,
+        help_text=_("Leave empty for the person currently responsible."),
+    )
+    summary = forms.CharField(
+        label=_("What was done or said"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only what the control work needs."),
+    )
+
+
+class MoveReportForm(forms.Form):
+    reported_date = forms.DateField(label=_("Reported at the new place on"), widget=DateInput())
