@@ -112,7 +112,8 @@ def test_office_admin_records_an_appointment_with_errors_in_chinese(
     page.goto(f"/orgs/{live_world.township_a.pk}/positions/new/")
     page.get_by_label("角色").select_option("first_responsible")
     page.get_by_role("button", name="保存").click()
-    assert page.locator(".field-error").first.is_visible()
+    # Wait for the answer: is_visible() does not wait, and a loaded machine is slow.
+    page.locator(".field-error").first.wait_for()
     assert "该字段是必填项" in page.content()
     page.get_by_label("任职人", exact=True).fill("孙继任")
     page.get_by_label("任职开始").fill("2025-03-01")
@@ -215,7 +216,7 @@ def test_township_files_its_monthly_report_on_a_phone_and_the_office_returns_it(
     phone.get_by_label("期间").fill("2024-09")
     phone.get_by_label("本月主要工作").fill("开展禁毒宣传进校园3场")
     phone.get_by_role("button", name="报送县禁毒办").click()
-    assert phone.locator(".field-error").first.is_visible()  # 下月工作打算 is required
+    phone.locator(".field-error").first.wait_for()  # 下月工作打算 is required
     phone.get_by_label("下月工作打算").fill("继续排查吸毒人员")
     phone.get_by_role("button", name="报送县禁毒办").click()
     phone.get_by_text("报告已报送").wait_for()

@@ -36,7 +36,7 @@ def test_a_grid_worker_reports_on_a_phone_and_the_station_handles_it(
 
     # Submitting empty shows the errors, and nothing is sent.
     phone.locator(".relapse-form button[type=submit]").click()
-    assert phone.locator(".field-error").first.is_visible()
+    phone.locator(".field-error").first.wait_for()
 
     seen = datetime.datetime.now() - datetime.timedelta(days=1)
     phone.locator('input[name="kind"][value="relapse"]').check()

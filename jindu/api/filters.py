@@ -11,9 +11,12 @@ def int_param(request, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValidationError({name: [_("Must be a whole number.")]}) from None
+    if not -(2**63) <= value < 2**63:  # beyond any id; SQLite would overflow
+        raise ValidationError({name: [_("Must be a whole number.")]})
+    return value
 
 
 def choice_param(request, name: str, choices) -> str | None:

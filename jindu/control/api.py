@@ -27,6 +27,7 @@ from jindu.rectification.api import CreateViewSet, _call
 
 from . import followups, leave, moves, relapse, selectors, services
 from .models import (
+    CONTROL_ROLES,
     ContactLog,
     ControlAssignment,
     ControlOrder,
@@ -405,15 +406,6 @@ class LeaveRequestViewSet(CreateViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=FollowUpKind.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=FollowUpStatus.values),
-        ]
-    )
-)
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ContactLogViewSet(CreateViewSet):
     """Visits and conversations of the responsible workers (帮教走访、谈话)."""
@@ -450,6 +442,15 @@ class ResidenceChangeViewSet(ScopedReadOnlyViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PERSON_PARAM,
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=FollowUpKind.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=FollowUpStatus.values),
+        ]
+    )
+)
 class FollowUpViewSet(ScopedReadOnlyViewSet):
     """What a rule asks the responsible worker to do (after a positive, refused or missed
     test, a serious breach, a late report, an expiry, three clean years), and proposals of
@@ -523,7 +524,12 @@ KPI_PARAMS = [
 
 
 def kpi_period(request) -> selectors.Period:
-    """The unit (visible to the user, else 404) and period asked for, with defaults."""
+    """The unit (visible to the user, else 404) and period asked for, with defaults. The
+    targets are the control roles' (grid workers and member units: 403, as on the page)."""
+    if scope_for(request.user).role not in CONTROL_ROLES:
+        raise PermissionDenied(
+            _("The control targets are for the office, leaders, townships and police stations.")
+        )
     unit_id = int_param(request, "org_unit")
     if unit_id is None:
         # Township and grid staff see their own unit; the others the whole county, which

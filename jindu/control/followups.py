@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jindu.core.errors import Conflict, Refused
@@ -27,6 +28,7 @@ from .policy import control_policy
 from .services import (
     audit_create,
     audit_update,
+    may_view_person,
     not_in_future,
     require_person_change,
     snapshot,
@@ -84,15 +86,20 @@ def _notify(follow_up: FollowUp) -> int:
 
     person = follow_up.person
     township = person.residence_unit.township()
+    on = today()
     users = set(
         User.objects.filter(
+            Q(control_assignments__end_date__isnull=True)
+            | Q(control_assignments__end_date__gte=on),
             is_active=True,
             control_assignments__person=person,
-            control_assignments__end_date__isnull=True,
+            control_assignments__start_date__lte=on,
         )
     )
     if township is not None:
         users |= set(User.objects.filter(is_active=True, unit=township, role=Role.TOWNSHIP))
+    # Only those who may open the file hear of it (an account assigned before a move, say).
+    users = {u for u in users if may_view_person(u, person.pk)}
     text = _("A follow-up is due in %(township)s: %(kind)s.") % {
         "township": township.name if township else person.residence_unit.name,
         "kind": follow_up.get_kind_display(),

@@ -10,6 +10,7 @@ from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from .models import (
+    WRITE_ROLES,
     AccessReason,
     ContactKind,
     EndKind,
@@ -58,12 +59,6 @@ class PersonFilterForm(forms.Form):
         label=_("Name contains"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    id_number = forms.CharField(
-        label=_("Identity number (exact)"),
-        required=False,
-        max_length=18,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     unit = forms.ModelChoiceField(
         label=_("Township or unit"),
@@ -121,6 +116,18 @@ class PersonFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class IdSearchForm(forms.Form):
+    """The exact identity-number search, sent by POST: the number never appears in a URL
+    (browser history, server logs, the export's audit row); the list is then addressed by
+    the number's keyed hash."""
+
+    id_number = forms.CharField(
+        label=_("Identity number (exact)"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class PersonForm(forms.Form):
@@ -214,8 +221,29 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["residence_unit"].queryset = residence_units(user)
+        # A move may leave the user's area (变更执行地 to another township, 条例第二十二条):
+        # any village or community of the same county; the file then follows the person.
+        county = _county_of(user)
+        destinations = (
+            OrgUnit.objects.filter(
+                level=UnitLevel.VILLAGE, is_active=True, path__startswith=county.path
+            )
+            .select_related("parent")
+            .order_by("path")
+            if county is not None
+            else OrgUnit.objects.none()
+        )
+        self.fields["residence_unit"].queryset = residence_units(user) | destinations
         self.fields["residence_unit"].label_from_instance = _unit_label
+
+
+def _county_of(user) -> OrgUnit | None:
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    if unit.level == UnitLevel.COUNTY:
+        return unit
+    return unit.ancestors().filter(level=UnitLevel.COUNTY).order_by("-path").first()
 
 
 class FindingForm(forms.Form):
@@ -265,7 +293,7 @@ class AssignForm(forms.Form):
         self.fields["responsible_user"].queryset = (
             get_user_model()
             .objects.restrict(user, VIEW)
-            .filter(is_active=True)
+            .filter(is_active=True, role__in=WRITE_ROLES)
             .order_by("username")
         )
 

@@ -311,6 +311,7 @@ def person_list(
     *,
     q: str = "",
     id_number: str = "",
+    id_hash: str = "",
     unit: OrgUnit | None = None,
     status: str = "",
     risk_level: str = "",
@@ -324,7 +325,8 @@ def person_list(
     share it. Each person carries ``open_orders`` (not ended, newest first) and
     ``active_assignments`` (covering ``on``), so a page costs a fixed number of queries.
 
-    ``id_number`` is matched exactly through the keyed hash, never by decrypting;
+    ``id_number`` is matched exactly through the keyed hash (or ``id_hash`` is that hash
+    already), never by decrypting;
     ``assignment`` is ``"yes"`` (an assignment covers ``on``) or ``"no"``."""
     from django.db.models import Prefetch, TextField
     from django.db.models.functions import Cast
@@ -338,6 +340,8 @@ def person_list(
         persons = persons.filter(name__icontains=q.strip())
     if id_number:
         persons = persons.filter(id_hash=crypto.lookup_hash(id_number.strip().upper()))
+    if id_hash:
+        persons = persons.filter(id_hash=id_hash)
     if unit is not None:
         persons = persons.filter(residence_unit__path__startswith=unit.path)
     if status:

@@ -108,6 +108,12 @@ class PersonSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["risk_level", "risk_date", "left_control_on", "created_at"]
+        # What the file holds beyond the list's columns is read through POST …/open/ (with
+        # the reason, logged), as on the pages; it can still be written here.
+        extra_kwargs = {
+            "household_address": {"write_only": True},
+            "notes": {"write_only": True},
+        }
 
     def create(self, data):
         return _call(
@@ -498,6 +504,8 @@ class PersonFileSerializer(serializers.Serializer):
     phone = serializers.CharField()
     full_id_number = serializers.BooleanField()
     birth_date = serializers.DateField(source="person.birth_date")
+    household_address = serializers.CharField(source="person.household_address")
+    notes = serializers.CharField(source="person.notes")
     history = serializers.SerializerMethodField()
 
     def get_history(self, file) -> dict[str, list[dict]]:

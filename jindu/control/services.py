@@ -515,6 +515,12 @@ def assign(
     if responsible_role not in ResponsibleRole.values:
         raise Refused(_("Unknown role."), field="responsible_role")
     not_before(end_date, start_date, "end_date", _("The end is before the start."))
+    if responsible_user is not None and not may_view_person(responsible_user, person.pk):
+        # The account would be told of follow-ups about someone whose file it may not open.
+        raise Refused(
+            _("That account may not see this person's file; choose staff of the area."),
+            field="responsible_user",
+        )
     overlapping = ControlAssignment.objects.filter(
         person=person,
         responsible_name=responsible_name.strip(),

@@ -13,11 +13,15 @@ from urllib.parse import quote
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Filters whose values are personal numbers: the audit trail records that they were used,
+# never the value (the trail is append-only; a number written there stays forever).
+SECRET_PARAMS = ("id_number", "phone")
 
 
 def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "") -> int:
@@ -27,10 +31,30 @@ def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence], *, titl
     sheet.append(list(headers))
     count = 0
     for row in rows:
-        sheet.append(["" if value is None else value for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
         count += 1
     workbook.save(target)
     return count
+
+
+def _query_for_audit(request) -> str:
+    query = request.GET.copy()
+    for name in SECRET_PARAMS:
+        if query.get(name):
+            query[name] = "***"
+    return query.urlencode(safe="*")
+
+
+def _cell(sheet, value):
+    """Text stays text: a name or note typed as ``=HYPERLINK(…)`` must not become a formula
+    in the office's spreadsheet (formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def xlsx_response(
@@ -45,7 +69,7 @@ def xlsx_response(
         AuditAction.EXPORT,
         model_label=what,
         object_repr=basename,
-        changes={"rows": count, "query": request.GET.urlencode()},
+        changes={"rows": count, "query": _query_for_audit(request)},
     )
     filename = f"{basename}-{timezone.localdate():%Y%m%d}.xlsx"
     response = FileResponse(spool, content_type=XLSX)

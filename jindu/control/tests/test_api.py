@@ -89,7 +89,9 @@ def test_updates_go_through_the_services(world, api_as):
     response = api.patch(
         f"/api/v1/persons/{pk}/", {"household_address": "甲一村5号"}, format="json"
     )
-    assert response.status_code == 200 and response.json()["household_address"] == "甲一村5号"
+    assert response.status_code == 200 and "household_address" not in response.json()
+    opened = api.post(f"/api/v1/persons/{pk}/open/", {"reason": "control_work"}, format="json")
+    assert opened.json()["household_address"] == "甲一村5号"  # read with a reason, logged
     moved = api.patch(f"/api/v1/persons/{pk}/", {"residence_unit": world.grid_a.pk}, format="json")
     assert moved.status_code == 400
     response = api.post(

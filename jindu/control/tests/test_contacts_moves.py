@@ -34,6 +34,7 @@ def test_a_visit_is_logged_on_the_file_for_the_responsible_worker(world, client)
         start_date=D(2021, 1, 1),
     )
     client.force_login(actor)
+    client.post(reverse("control:person_detail", args=[p.pk]), {"reason": "control_work"})
     response = client.post(
         reverse("control:person_contact", args=[p.pk]),
         {"date": "2021-02-01", "kind": "conversation", "summary": "谈话教育，表示愿意配合尿检"},
@@ -41,7 +42,6 @@ def test_a_visit_is_logged_on_the_file_for_the_responsible_worker(world, client)
     assert response.status_code == 302
     contact = ContactLog.objects.get()
     assert (contact.by_name, contact.assignment.responsible_name) == ("李社工", "李社工")
-    client.post(reverse("control:person_detail", args=[p.pk]), {"reason": "control_work"})
     page = client.get(reverse("control:person_detail", args=[p.pk])).content.decode()
     assert "谈话教育，表示愿意配合尿检" in page
     # An empty summary changes nothing and says why next to the field.
@@ -58,6 +58,11 @@ def test_the_new_township_records_the_report_after_the_move(world, client):
     url = reverse("control:move_report", args=[move.pk])
     assert client.get(url).status_code == 404  # the file moved with the person
     client.force_login(world.users["township_b"])
+    first = client.post(url, {"reported_date": "2021-03-10"})
+    assert "?next=" in first.url  # the file is opened with a reason first
+    move.refresh_from_db()
+    assert move.reported_date is None
+    client.post(reverse("control:person_detail", args=[_person.pk]), {"reason": "control_work"})
     assert client.post(url, {"reported_date": "2021-03-10"}).status_code == 302
     move.refresh_from_db()
     assert move.reported_date == D(2021, 3, 10)
@@ -97,3 +102,20 @@ def test_contacts_and_moves_over_the_api_are_scoped(world):
     outsider.force_authenticate(world.users["township_a"])
     assert outsider.get("/api/v1/contacts/").json()["results"] == []
     assert outsider.get(f"/api/v1/residence-changes/{move.pk}/").status_code == 404
+
+
+def test_a_township_moves_a_person_to_another_township_and_the_file_goes_with_them(world, client):
+    p = person(world)
+    client.force_login(world.users["township_a"])
+    client.post(reverse("control:person_detail", args=[p.pk]), {"reason": "control_work"})
+    url = reverse("control:person_move", args=[p.pk])
+    assert f'value="{world.village_b.pk}"' in client.get(url).content.decode()
+    response = client.post(
+        url, {"residence_unit": world.village_b.pk, "date": "2021-03-01", "reason": "投靠亲属"}
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.residence_unit == world.village_b
+    assert client.get(reverse("control:person_detail", args=[p.pk])).status_code == 404
+    client.force_login(world.users["township_b"])
+    assert client.get(reverse("control:person_detail", args=[p.pk])).status_code == 200

@@ -121,3 +121,20 @@ def test_visits_and_conversations_are_logged_by_whoever_may_change_the_file(worl
         )
     assert list(ContactLog.objects.restrict(world.users["township_b"])) == []
     assert list(ContactLog.objects.restrict(world.users["township_a"])) == [contact]
+
+
+def test_an_account_that_may_not_open_the_file_cannot_be_made_responsible(world):
+    from jindu.core.errors import Refused
+
+    p = person(world)
+    for outsider in ("grid_a", "township_b", "member"):
+        with pytest.raises(Refused) as error:
+            services.assign(
+                world.users["township_a"],
+                p,
+                responsible_name="某人",
+                responsible_role="grid_worker",
+                start_date=D(2021, 1, 1),
+                responsible_user=world.users[outsider],
+            )
+        assert error.value.field == "responsible_user"

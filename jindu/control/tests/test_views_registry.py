@@ -91,13 +91,19 @@ def test_exact_identity_number_search(world, people, client):
     a, _ = people
     other = factories.person(world, name="王丙")
     client.force_login(world.users["township_a"])
-    body = names(client.get(LIST, {"id_number": a.id_number}))
+    # Sent by POST; the list is then addressed by the keyed hash: no number in any URL.
+    found = client.post(LIST, {"id_number": a.id_number.lower()})
+    assert found.status_code == 302 and a.id_number not in found.url
+    assert "id_hash=" in found.url
+    body = names(client.get(found.url))
     assert a.name in body and other.name not in body
-    body = names(client.get(LIST, {"id_number": a.id_number[:-1]}))
-    assert a.name not in body
-    # The export follows the same filter.
-    rows = xlsx_rows(client.get(reverse("control:person_export"), {"id_number": a.id_number}))
+    missing = client.post(LIST, {"id_number": a.id_number[:-1]})
+    assert a.name not in names(client.get(missing.url))
+    # The export follows the same filter, and its audit row holds no number.
+    export = reverse("control:person_export") + "?" + found.url.split("?", 1)[1]
+    rows = xlsx_rows(client.get(export))
     assert [r[0] for r in rows[1:]] == [a.name]
+    assert a.id_number not in str(AuditEvent.objects.filter(action="export").get().changes)
 
 
 def test_filters(world, people, client):
@@ -229,6 +235,7 @@ def test_only_write_roles_register(world, client):
 def test_correcting_an_entry_keeps_the_number_when_left_empty(world, people, client):
     a, _ = people
     client.force_login(world.users["township_a"])
+    open_file(client, a)
     response = client.post(
         reverse("control:person_edit", args=[a.pk]),
         {
@@ -343,6 +350,7 @@ def test_follow_ups_list_and_close(world, people, client):
     body = names(client.get(reverse("control:followups")))
     assert a.name in body and b.name not in body
     follow_up = FollowUp.objects.get(person=a)
+    open_file(client, a)
     response = client.post(
         reverse("control:followup_close", args=[follow_up.pk]),
         {"outcome": "已谈话", "next": reverse("control:followups")},
@@ -386,7 +394,28 @@ def test_overdue_tests_and_mine_only(world, people, client):
 # ---------------------------------------------------------------- actions
 
 
+def test_pages_that_show_the_file_ask_for_the_reason_first_and_come_back(world, people, client):
+    a, _ = people
+    client.force_login(world.users["township_a"])
+    for url in (
+        reverse("control:person_edit", args=[a.pk]),
+        reverse("control:person_risk", args=[a.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("control:person_detail", args=[a.pk]) + "?next=")
+        assert not FileAccess.objects.exists()
+    detail = client.get(response.url)
+    assert 'name="reason"' in detail.content.decode()
+    back = client.post(response.url, {"reason": "control_work"})
+    assert back.url == reverse("control:person_risk", args=[a.pk])
+    assert FileAccess.objects.count() == 1
+    assert client.get(back.url).status_code == 200
+
+
 def act(client, name, obj, data):
+    # Actions work on an opened file (the opening is what is logged).
+    open_file(client, obj if isinstance(obj, Person) else obj.person)
     return client.post(reverse(f"control:{name}", args=[obj.pk]), data)
 
 

@@ -9,6 +9,7 @@ articles. Every read goes through the scoping layer.
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -32,7 +33,7 @@ from jindu.core.views import (
     require_office_user,
 )
 
-from .. import contacts, followups, leave, moves, orders, selectors, services
+from .. import contacts, crypto, followups, leave, moves, orders, selectors, services
 from .. import forms as f
 from ..models import (
     CONTROL_ROLES,
@@ -103,10 +104,28 @@ def _residence(person) -> str:
     return f"{unit.parent.name} · {unit.name}" if unit.parent_id else unit.name
 
 
+def _id_hash(request) -> str:
+    value = request.GET.get("id_hash", "")
+    return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else ""
+
+
+def _filters(request, form) -> dict:
+    return {**form.filters(), "id_hash": _id_hash(request)}
+
+
+@require_http_methods(["GET", "POST"])
 def person_list(request):
     _require_control(request)
+    if request.method == "POST":
+        search = f.IdSearchForm(request.POST)
+        if search.is_valid():
+            number = search.cleaned_data["id_number"].strip().upper()
+            query = urlencode({"id_hash": crypto.lookup_hash(number)})
+            return redirect(f"{reverse('control:person_list')}?{query}", permanent=False)
+    else:
+        search = f.IdSearchForm()
     form = f.PersonFilterForm(request.GET or None, user=request.user)
-    persons = selectors.person_list(request.user, **form.filters())
+    persons = selectors.person_list(request.user, **_filters(request, form))
     page = paginate(request, persons)
     for person in page:
         person.current_order = _current_order(person)
@@ -117,6 +136,8 @@ def person_list(request):
         "control/person_list.html",
         {
             "form": form,
+            "search": search,
+            "searching_id": bool(_id_hash(request)),
             "page": page,
             "can_register": scope_for(request.user).may(CHANGE, Person),
         },
@@ -126,7 +147,7 @@ def person_list(request):
 def person_export(request):
     _require_control(request)
     form = f.PersonFilterForm(request.GET or None, user=request.user)
-    persons = selectors.person_list(request.user, **form.filters())
+    persons = selectors.person_list(request.user, **_filters(request, form))
     policy = control_policy()
 
     def rows():
@@ -206,10 +227,22 @@ def person_create(request):
     )
 
 
+def _unless_opened(request, person: Person):
+    """Pages that show or change what is in the file need the file opened with a reason
+    first (the opening is what is logged): otherwise, to the reason page and back."""
+    if _opened(request, person) is not None:
+        return None
+    messages.info(request, _("Open the file first, giving the reason."))
+    detail = reverse("control:person_detail", args=[person.pk])
+    return redirect(f"{detail}?{urlencode({'next': request.get_full_path()})}")
+
+
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
     _require_control(request)
     person = get_scoped_or_404(Person, request.user, pk, CHANGE)
+    if (closed := _unless_opened(request, person)) is not None:
+        return closed
     initial = {
         "name": person.name,
         "gender": person.gender,
@@ -299,6 +332,9 @@ def person_detail(request, pk: int):
                 _refusal(form, exc)
             else:
                 _grant(request, person, result)
+                target = request.GET.get("next", "")
+                if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                    return redirect(target)
                 return redirect("control:person_detail", pk=person.pk)
         return render(request, "control/file_open.html", {"person": person, "form": form})
     return render(request, "control/person_detail.html", _file_context(request, person, opened))
@@ -531,6 +567,8 @@ def action(request, pk: int, name: str):
     spec = ACTIONS[name]
     obj = get_scoped_or_404(spec.model, request.user, pk, CHANGE)
     person = _person_of(obj)
+    if (closed := _unless_opened(request, person)) is not None:
+        return closed
     kwargs = {"user": request.user} if spec.needs_user else {}
     form = spec.form(request.POST or None, initial=_today_initial(spec.form), **kwargs)
     detail = reverse("control:person_detail", args=[person.pk])

@@ -9,6 +9,7 @@ the outcome; township staff and the office read them. The steps are ``jindu.cont
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -167,9 +168,11 @@ def relapse_detail(request, pk: int):
     handles = role in HANDLER_ROLES and can(request.user, CHANGE, report)
     forms = {name: cls(prefix=name) for name, (cls, _prefix) in STEPS.items()}
     if request.method == "POST":
+        if not handles:  # township staff, the office's readers and leaders only read
+            raise PermissionDenied
         action = request.POST.get("action")
         if action not in STEPS:
-            raise PermissionDenied
+            return HttpResponseBadRequest()
         form = STEPS[action][0](request.POST, prefix=action)
         forms[action] = form
         if form.is_valid():

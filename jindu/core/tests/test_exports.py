@@ -22,9 +22,21 @@ def test_write_xlsx_writes_headers_and_rows_and_blanks_for_none():
     ]
 
 
+def test_text_that_looks_like_a_formula_stays_text():
+    buffer = io.BytesIO()
+    write_xlsx(buffer, ["备注"], [('=HYPERLINK("http://evil.example","x")',), ("-1",), (-1,)])
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value == '=HYPERLINK("http://evil.example","x")'
+    assert (sheet["A3"].data_type, sheet["A3"].value) == ("s", "-1")
+    assert sheet["A4"].value == -1  # numbers stay numbers
+
+
 @pytest.mark.django_db
 def test_xlsx_response_names_the_file_in_utf8_and_audits_the_export(world):
-    request = RequestFactory().get("/control/persons/export/?status=in_society")
+    request = RequestFactory().get(
+        "/control/persons/export/?status=in_society&id_number=43042119900101201X"
+    )
     request.user = world.users["office_admin"]
     response = xlsx_response(
         request, basename="人员名单", headers=["姓名"], rows=[("甲",)], what="control.Person"
@@ -36,4 +48,5 @@ def test_xlsx_response_names_the_file_in_utf8_and_audits_the_export(world):
     assert load_workbook(io.BytesIO(body)).active["A2"].value == "甲"
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert event.actor == world.users["office_admin"]
-    assert event.changes == {"rows": 1, "query": "status=in_society"}
+    # The filter is recorded, never the number it searched for.
+    assert event.changes == {"rows": 1, "query": "status=in_society&id_number=***"}
