@@ -52,6 +52,7 @@ def work_items(user, today: datetime.date) -> list[dict]:
                 "warn": False,
             }
         )
+    items += _control_items(user, scope)
     if scope.everything:
         items.append(
             {
@@ -74,6 +75,43 @@ def work_items(user, today: datetime.date) -> list[dict]:
                 "count": proposals,
                 "url": reverse("accountability:action_list") + "?status=proposed",
                 "warn": proposals > 0,
+            }
+        )
+    return items
+
+
+def _control_items(user, scope) -> list[dict]:
+    """People under control: what a rule asks someone to act on, and relapse reports the
+    station has not finished (the police station and the office)."""
+    from jindu.control.models import (
+        CONTROL_ROLES,
+        FollowUp,
+        FollowUpStatus,
+        RelapseReport,
+        RelapseStatus,
+    )
+
+    if scope.role not in CONTROL_ROLES:
+        return []
+    follow_ups = FollowUp.objects.restrict(user, VIEW).filter(status=FollowUpStatus.OPEN).count()
+    items = [
+        {
+            "label": _("Open follow-ups on people under control"),
+            "count": follow_ups,
+            "url": reverse("control:followups"),
+            "warn": follow_ups > 0,
+        }
+    ]
+    if scope.role in ("police_station", "office_admin"):
+        waiting = (
+            RelapseReport.objects.restrict(user, VIEW).exclude(status=RelapseStatus.CLOSED).count()
+        )
+        items.append(
+            {
+                "label": _("Relapse reports not yet closed"),
+                "count": waiting,
+                "url": reverse("control:relapse_inbox"),
+                "warn": waiting > 0,
             }
         )
     return items

@@ -138,3 +138,31 @@ def test_an_account_that_may_not_open_the_file_cannot_be_made_responsible(world)
                 responsible_user=world.users[outsider],
             )
         assert error.value.field == "responsible_user"
+
+
+def test_the_home_page_counts_the_control_work_waiting_in_the_users_area(world, client):
+    from jindu.control import relapse
+
+    p = person(world)
+    orders.record_test(world.users["township_a"], p, date=D(2021, 2, 1), result="missed")
+    relapse.submit_relapse_report(
+        world.users["grid_a"],
+        subject="某人",
+        place="村口",
+        observed_on=D(2021, 2, 2),
+        observation="聚集",
+    )
+
+    def items(username):
+        from django.utils import translation
+
+        client.force_login(world.users[username])
+        work = client.get("/").context["work"]
+        with translation.override("en"):
+            return {str(i["label"]): i["count"] for i in work}
+
+    assert items("township_a")["Open follow-ups on people under control"] == 1
+    assert "Relapse reports not yet closed" not in items("township_a")
+    assert items("township_b")["Open follow-ups on people under control"] == 0
+    assert items("station_a")["Relapse reports not yet closed"] == 1
+    assert "Open follow-ups on people under control" not in items("grid_a")
