@@ -204,3 +204,14 @@ def test_the_page_and_the_api_give_the_same_numbers(county, client, api_as, pers
     api = api_as(user).get("/api/v1/kpis/control/" + query).json()
     assert {i["code"]: (i["numerator"], i["denominator"]) for i in api["indicators"]} == page
     assert page in (EXPECTED_A, EXPECTED_COUNTY)
+
+
+def test_the_unit_list_offers_townships_and_any_unit_in_scope_is_accepted(county, client):
+    client.force_login(county.users["office_admin"])
+    page = client.get(reverse("control:kpis") + f"?{PERIOD}")
+    options = page.content.decode()
+    assert f'value="{county.township_a.pk}"' in options
+    assert f'value="{county.village_a.pk}"' not in options  # villages: by link, not listed
+    village = client.get(reverse("control:kpis") + f"?org_unit={county.village_a.pk}&{PERIOD}")
+    assert village.context["period"].unit == county.village_a
+    assert f'value="{county.village_a.pk}" selected' in village.content.decode()

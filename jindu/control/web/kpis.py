@@ -28,6 +28,7 @@ from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from .. import rules, selectors
+from ..forms import MAX_UNIT_CHOICES
 from ..models import CONTROL_ROLES
 from ..policy import control_policy
 
@@ -79,9 +80,27 @@ class KpiForm(forms.Form):
                 end = today
             data["date_from"] = end.replace(month=1, day=1).isoformat()
         super().__init__(data)
-        self.fields["org_unit"].queryset = units_for(user)
-        self.fields["org_unit"].empty_label = None
+        field = self.fields["org_unit"]
+        field.queryset = units_for(user)
+        field.empty_label = None
         self.user = user
+        # Any unit in scope is valid (a drill-down link may name a village); the list offers
+        # the county and its townships (a province: its counties; a township: its villages),
+        # plus the one chosen.
+        offered = field.queryset.filter(level=UnitLevel.TOWNSHIP)
+        townships = offered[: MAX_UNIT_CHOICES + 1].count()
+        if townships > MAX_UNIT_CHOICES:
+            offered = field.queryset.none()
+        elif townships <= 1:  # a township's staff: the township and its villages
+            offered = field.queryset.filter(level__in=(UnitLevel.TOWNSHIP, UnitLevel.VILLAGE))
+        offered = list(field.queryset.filter(level=UnitLevel.COUNTY) | offered)
+        chosen = str(data.get("org_unit") or "")
+        if chosen.isdigit() and all(str(u.pk) != chosen for u in offered):
+            offered += list(field.queryset.filter(pk=chosen))
+        own = user.unit_id and field.queryset.filter(pk=user.unit_id).first()
+        if own and own not in offered:
+            offered.insert(0, own)
+        field.widget.choices = [(u.pk, str(u)) for u in offered]
 
     def clean(self):
         data = super().clean()
