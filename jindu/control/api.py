@@ -27,7 +27,6 @@ from jindu.rectification.api import CreateViewSet, _call
 
 from . import followups, leave, moves, relapse, selectors, services
 from .models import (
-    CONTROL_ROLES,
     ContactLog,
     ControlAssignment,
     ControlOrder,
@@ -49,6 +48,7 @@ from .models import (
     StatusChange,
     TestResult,
     UrineTest,
+    works_on_control,
 )
 from .serializers import (
     ContactLogSerializer,
@@ -526,7 +526,7 @@ KPI_PARAMS = [
 def kpi_period(request) -> selectors.Period:
     """The unit (visible to the user, else 404) and period asked for, with defaults. The
     targets are the control roles' (grid workers and member units: 403, as on the page)."""
-    if scope_for(request.user).role not in CONTROL_ROLES:
+    if not works_on_control(request.user):
         raise PermissionDenied(
             _("The control targets are for the office, leaders, townships and police stations.")
         )

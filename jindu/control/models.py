@@ -28,6 +28,12 @@ FULL_ID_ROLES = (Role.OFFICE_ADMIN, Role.POLICE_STATION)
 FULL_PHONE_ROLES = (Role.OFFICE_ADMIN, Role.POLICE_STATION, Role.TOWNSHIP)
 
 
+def works_on_control(user) -> bool:
+    """Whether the user's role has any part in the control files (pages answer 403 if not;
+    querysets are empty for them anyway, see ``ControlQuerySet``)."""
+    return scope_for(user).role in CONTROL_ROLES
+
+
 class ControlQuerySet(ScopedQuerySet):
     """Scoped like every area, and closed to roles not named in ``scope_view_roles``."""
 

@@ -26,15 +26,13 @@ def navigation(request):
                 (_("Paired assistance"), reverse("accountability:my_assignments"), "assistance")
             )
         # Drug-user control: relapse reports and the five targets.
-        from jindu.control.models import CONTROL_ROLES
+        from jindu.control.models import works_on_control
 
         if scope.role == "grid_worker":
             items.append((_("Relapse reports"), reverse("control:relapse_mine"), "relapse"))
-        elif scope.role in CONTROL_ROLES:
+        elif works_on_control(user):
             items.append((_("Relapse reports"), reverse("control:relapse_inbox"), "relapse"))
-        if scope.role in CONTROL_ROLES:
             items.append((_("Control targets"), reverse("control:kpis"), "kpis"))
-        if scope.role in CONTROL_ROLES:
             items.append((_("People under control"), reverse("control:person_list"), "control"))
         items.append((_("Organisation"), reverse("orgs:unit_list"), "orgs"))
     if user.is_office_admin:

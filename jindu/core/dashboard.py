@@ -84,14 +84,14 @@ def _control_items(user, scope) -> list[dict]:
     """People under control: what a rule asks someone to act on, and relapse reports the
     station has not finished (the police station and the office)."""
     from jindu.control.models import (
-        CONTROL_ROLES,
         FollowUp,
         FollowUpStatus,
         RelapseReport,
         RelapseStatus,
+        works_on_control,
     )
 
-    if scope.role not in CONTROL_ROLES:
+    if not works_on_control(user):
         return []
     follow_ups = FollowUp.objects.restrict(user, VIEW).filter(status=FollowUpStatus.OPEN).count()
     items = [

@@ -10,7 +10,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -29,18 +28,13 @@ from jindu.orgs.models import OrgUnit, UnitLevel
 
 from .. import rules, selectors
 from ..forms import MAX_UNIT_CHOICES
-from ..models import CONTROL_ROLES
 from ..policy import control_policy
+from . import require_control
 
 # The drill-down's parts as the page names them → the selector's.
 PARTS = {"numerator": "numerator", "denominator": "denominator", "missing": "gap"}
 CODES = (*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS)
 UNIT_LEVELS = (UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE)
-
-
-def require_control_role(user) -> None:
-    if scope_for(user).role not in CONTROL_ROLES:
-        raise PermissionDenied
 
 
 def units_for(user):
@@ -205,7 +199,7 @@ def breakdown(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.d
 
 @require_GET
 def kpis(request):
-    require_control_role(request.user)
+    require_control(request.user)
     form, period = _period(request)
     context = {"form": form, "period": period}
     if period is not None:
@@ -232,7 +226,7 @@ def kpis(request):
 
 @require_GET
 def kpi_people(request, code: str):
-    require_control_role(request.user)
+    require_control(request.user)
     if code not in CODES:
         raise Http404
     part = request.GET.get("part", "denominator")

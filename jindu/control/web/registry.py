@@ -36,7 +36,6 @@ from jindu.core.views import (
 from .. import contacts, crypto, followups, leave, moves, orders, selectors, services
 from .. import forms as f
 from ..models import (
-    CONTROL_ROLES,
     ControlAssignment,
     ControlOrder,
     FileAccess,
@@ -49,6 +48,7 @@ from ..models import (
     SickDisabled,
 )
 from ..policy import control_policy
+from . import require_control
 
 # A file opened with a reason stays open in the same session for this long.
 GRANT_SECONDS = 30 * 60
@@ -56,10 +56,8 @@ SESSION_KEY = "control_file_grants"
 
 
 def _require_control(request) -> None:
-    """The registry is the control roles' (grid workers report relapse elsewhere; member
-    units have no part): anyone else gets 403 for every page, whatever the id."""
-    if scope_for(request.user).role not in CONTROL_ROLES:
-        raise PermissionDenied
+    # Grid workers report relapse elsewhere; member units have no part in the registry.
+    require_control(request.user)
 
 
 def _refusal(form, exc: Refused) -> dict:

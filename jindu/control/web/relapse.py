@@ -22,7 +22,8 @@ from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit, UnitKind
 
 from .. import relapse, services
-from ..models import CONTROL_ROLES, RelapseOutcome, RelapseReport, RelapseStatus
+from ..models import RelapseOutcome, RelapseReport, RelapseStatus
+from . import require_control
 from .relapse_forms import AcceptForm, CheckForm, CloseForm, RelapseFilterForm, RelapseReportForm
 
 REPORTER_ROLES = (Role.GRID_WORKER, Role.OFFICE_ADMIN)
@@ -101,8 +102,7 @@ def relapse_inbox(request):
     role = _role(request.user)
     if role == Role.GRID_WORKER:
         return redirect("control:relapse_mine")
-    if role not in CONTROL_ROLES:
-        raise PermissionDenied
+    require_control(request.user)
     form = RelapseFilterForm(request.GET or None)
     reports = RelapseReport.objects.restrict(request.user, VIEW).select_related("grid__parent")
     if form.is_valid() and form.cleaned_data["status"]:
