@@ -44,7 +44,7 @@ from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import CHANGE, VIEW, scope_for
-from jindu.orgs.importer import RowError  # the same row error as the organisation import
+from jindu.orgs.importer import RowError, cell_text  # shared with the organisation import
 from jindu.orgs.models import OrgUnit
 
 from . import crypto, services
@@ -142,16 +142,6 @@ class _Rollback(Exception):
 # ---------------------------------------------------------------- reading cells
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return str(value).strip()
-
-
 def _problem(column: str, message) -> str:
     return _("%(column)s: %(problem)s") % {"column": column, "problem": message}
 
@@ -165,7 +155,7 @@ def _id_text(value) -> str:
                 "format the column as text and type it again."
             )
         )
-    return _text(value).upper()
+    return cell_text(value).upper()
 
 
 def parse_date(value) -> datetime.date:
@@ -174,7 +164,7 @@ def parse_date(value) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         raise Refused(_("Enter the date."))
     for pattern in DATE_PATTERNS:
@@ -200,7 +190,7 @@ def _code_lookup(name: str) -> dict[str, str]:
 
 
 def parse_drug_types(value, lookup: dict[str, str]) -> list[str]:
-    tokens = [t for t in SEPARATORS.split(_text(value)) if t]
+    tokens = [t for t in SEPARATORS.split(cell_text(value)) if t]
     unknown = [t for t in tokens if t.lower() not in lookup]
     if unknown:
         names = "、".join(c.name for c in control_policy().code_list("drug_types"))
@@ -212,12 +202,12 @@ def parse_drug_types(value, lookup: dict[str, str]) -> list[str]:
 
 
 def parse_gender(value, lookup: dict[str, str]) -> str:
-    text = _text(value)
+    text = cell_text(value)
     return lookup.get(text.lower(), text)  # unknown values are refused by the service
 
 
 def parse_risk(value, lookup: dict[str, str]) -> str:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return ""
     level = RISK_NAMES.get(text) or lookup.get(text.lower())
@@ -409,7 +399,7 @@ class _Pass:
         column = NAME
         try:
             column = UNIT
-            unit = self.units.resolve(_text(cells[UNIT]))
+            unit = self.units.resolve(cell_text(cells[UNIT]))
             column = GENDER
             gender = parse_gender(cells[GENDER], self.genders)
             column = ID_NUMBER
@@ -423,15 +413,15 @@ class _Pass:
             column = NAME
             cleaned = services.clean_registration(
                 self.actor,
-                name=_text(cells[NAME]),
+                name=cell_text(cells[NAME]),
                 gender=gender,
                 id_number=id_number,
                 residence_unit=unit,
                 first_found_date=found,
-                household_address=_text(cells[ADDRESS]),
-                phone=_text(cells[PHONE]),
+                household_address=cell_text(cells[ADDRESS]),
+                phone=cell_text(cells[PHONE]),
                 drug_types=drug_types,
-                notes=_text(cells[NOTES]),
+                notes=cell_text(cells[NOTES]),
             )
         except Refused as exc:
             name = exc.field or next(iter(exc.errors or {}), "")
@@ -465,7 +455,7 @@ class _Pass:
     # ---- per chunk
 
     def chunk(self, raw: list[tuple[int, dict]]) -> None:
-        self.units.prefetch({_text(cells[UNIT]) for _n, cells in raw})
+        self.units.prefetch({cell_text(cells[UNIT]) for _n, cells in raw})
         rows = [row for number, cells in raw if (row := self.parse(number, cells)) is not None]
         if not rows:
             return
@@ -612,7 +602,7 @@ def _read(source) -> Iterator[tuple[int, dict]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size; read every row
         rows = sheet.iter_rows(values_only=True)
-        header = [_text(v).rstrip("*＊") for v in next(rows, ())]
+        header = [cell_text(v).rstrip("*＊") for v in next(rows, ())]
         positions = {title: header.index(title) for title in HEADERS if title in header}
         if any(title not in positions for title in REQUIRED_HEADERS):
             raise _FileProblem(
@@ -627,9 +617,9 @@ def _read(source) -> Iterator[tuple[int, dict]]:
             if len(values) < width:
                 values = (*values, *[None] * (width - len(values)))
             cells = {title: values[index] for title, index in positions.items()}
-            if all(v is None or _text(v) == "" for v in cells.values()):
+            if all(v is None or cell_text(v) == "" for v in cells.values()):
                 continue
-            if _text(cells[NAME]).startswith(EXAMPLE_MARK):
+            if cell_text(cells[NAME]).startswith(EXAMPLE_MARK):
                 continue
             yield number, cells
     finally:

@@ -4,6 +4,7 @@ The whole file is checked first; if any row is wrong, nothing is imported and ev
 is reported with its reason. Re-importing the same file changes nothing.
 """
 
+import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -70,11 +71,15 @@ class Row:
     phone: str
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """A cell as the text a person typed: empty for none, 12 not 12.0, a date without time.
+    Shared by every Excel import (the control roster too)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
     return str(value).strip()
 
 
@@ -87,7 +92,7 @@ def read_rows(file) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     errors: list[RowError] = []
     iterator = sheet.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(iterator, ())]
+    header = [cell_text(v) for v in next(iterator, ())]
     if header[: len(HEADERS)] != HEADERS:
         workbook.close()
         return [], [
@@ -98,7 +103,7 @@ def read_rows(file) -> tuple[list[Row], list[RowError]]:
             )
         ]
     for number, values in enumerate(iterator, start=2):
-        values = [_cell(v) for v in (*values, *[None] * len(HEADERS))][: len(HEADERS)]
+        values = [cell_text(v) for v in (*values, *[None] * len(HEADERS))][: len(HEADERS)]
         if not any(values):
             continue
         if len(rows) >= MAX_ROWS:
