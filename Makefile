@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 
-.PHONY: run test setup install translations migrate demo lint format browser-test bench clean
+.PHONY: run test setup install translations migrate demo lint format browser-test bench clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,7 @@ translations: install
 
 migrate: install .env
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 
 demo: migrate translations
 	$(PY) manage.py load_demo --no-logins
@@ -41,12 +44,20 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install translations
-	$(PY) -m pytest -q
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 browser-test: install translations
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m browser
 
+# Mutation testing of the rules modules (docs/testing.md): one module at a time, one mutant at
+# a time; prints each module's score and its surviving mutants. MODULES=control for one.
+mutation: install translations
+	$(PY) scripts/mutation.py $(MODULES)
+
 lint: install
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

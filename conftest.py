@@ -109,6 +109,12 @@ def build_world():
         name: accounts.create_user(None, username=name, password=PASSWORD, role=role, unit=unit)
         for name, (role, unit) in specs.items()
     }
+    # The township's account integrates its own system: the office granted it API access
+    # (set directly: the fixture's audit trail holds only what the tests do).
+    from jindu.accounts.models import User
+
+    User.objects.filter(pk=users["township_a"].pk).update(api_access=True)
+    users["township_a"].api_access = True
     return World(
         county,
         township_a,
@@ -126,6 +132,28 @@ def build_world():
         position_b,
         users,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """On the embedded SQLite the live server shares the test's one in-memory connection with
+    every request thread, so two requests at once (a picker's search while a form is posted)
+    interleave their savepoints on that connection and fail at random. One request at a time
+    is what that connection can serve; the non-threaded server closes each connection after
+    its answer, so the browser's keep-alive connections do not hold it. PostgreSQL gives each
+    thread its own connection and keeps the threaded server."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        # The thread itself already holds the shared connection: nothing to hand on.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATime
+    yield
 
 
 @pytest.fixture
@@ -154,10 +182,10 @@ def api_client():
 @pytest.fixture
 def api_as(api_client):
     def _as(user):
-        from rest_framework.authtoken.models import Token
+        from jindu.accounts.tokens import issue
 
-        token, _ = Token.objects.get_or_create(user=user)
-        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, raw = issue(user, name="test")
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
         return api_client
 
     return _as

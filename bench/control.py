@@ -120,7 +120,7 @@ def person_list(users, tree, runs: int) -> list[dict]:
                     return
                 if label == "REST API":
                     query = {api_params.get(k, k): v for k, v in query.items()}
-                elif "id_number" in query:
+                if "id_number" in query:
                     # The web list is addressed by the number's keyed hash (the number itself
                     # is POSTed once and never put in a URL); time the list it leads to.
                     query = {"id_hash": crypto.lookup_hash(query.pop("id_number"))}
@@ -128,16 +128,48 @@ def person_list(users, tree, runs: int) -> list[dict]:
                 assert response.status_code == 200, (target, query, response.status_code)
 
             figures, counts = timed(call, runs)
-            rows.append(
-                {
-                    "through": label,
-                    "case": name,
-                    **figures,
-                    "queries": f"{min(counts)}–{max(counts)}",
-                }
-            )
-            print_row(rows[-1], ("through", "case", "p50", "p95", "queries"))
+            row = {
+                "through": label,
+                "case": name,
+                **figures,
+                "queries": f"{min(counts)}–{max(counts)}",
+            }
+            keys = ["through", "case", "p50", "p95", "queries"]
+            if label == through and through != "REST API":
+                # The page beside its own raw queries: count(*) and the page's SELECT.
+                raw = raw_list_timing(users[username], params, units, runs)
+                row.update(raw)
+                row["ratio p50"] = round(row["p50"] / raw["raw p50"], 2)
+                row["ratio p95"] = round(row["p95"] / raw["raw p95"], 2)
+                keys += ["raw p50", "raw p95", "ratio p50", "ratio p95"]
+            rows.append(row)
+            print_row(rows[-1], keys)
     return rows
+
+
+def raw_list_timing(user, params, units, runs: int) -> dict:
+    """The list's own queries, as SQL on the cursor: an exact ``count(*)`` of the filtered
+    persons and the SELECT of the page asked for (25 rows, the list's order)."""
+    from django.db import connection
+
+    from jindu.control import selectors
+
+    def call(i):
+        query = params(i)
+        page = query.pop("page", 1)
+        if "unit" in query:
+            query["unit"] = units[query["unit"]]
+        persons = selectors.person_list(user, **query)
+        count_sql, count_params = persons.order_by().values("pk").query.sql_with_params()
+        page_sql, page_params = persons[(page - 1) * 25 : page * 25].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({count_sql}) AS n", count_params)
+            cursor.fetchone()
+            cursor.execute(page_sql, page_params)
+            cursor.fetchall()
+
+    figures, _counts = timed(call, runs)
+    return {"raw p50": figures["p50"], "raw p95": figures["p95"]}
 
 
 # ---------------------------------------------------------------- 2. the five targets
@@ -180,7 +212,115 @@ def targets(users, tree, runs: int) -> list[dict]:
         print_row(rows[-1], ("case", "p50", "p95", "queries"))
     indicators = selectors.control_kpis(office, province, start, today)
     for indicator in indicators:
-        print(f"    {indicator.code}: {indicator.numerator}/{indicator.denominator}")
+        print(
+            f"    {indicator.code}: {indicator.numerator}/{indicator.denominator}"
+            f" (pending {indicator.pending})"
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- 2b. against the reference
+
+REFERENCE = HERE / "control_reference.sql"
+
+
+def reference_numbers(cursor, unit, date_from, as_of) -> dict[str, int]:
+    cursor.execute(
+        REFERENCE.read_text(),
+        {
+            "date_from": date_from,
+            "as_of": as_of,
+            "prefix": unit.path + "%",
+            "whole": unit.parent_id is None,
+        },
+    )
+    names = [c.name for c in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def project_numbers(user, unit, date_from, date_to) -> dict[str, int]:
+    from jindu.control import selectors
+
+    result = {}
+    for i in selectors.control_kpis(user, unit, date_from, date_to):
+        result[f"{i.code}__num"] = i.numerator
+        result[f"{i.code}__den"] = i.denominator
+        if i.code == "community_execution_rate":
+            result[f"{i.code}__pending"] = i.pending
+    return result
+
+
+def against_reference(users, tree, runs: int) -> list[dict]:
+    """The hand-written SQL (``control_reference.sql``) and ``selectors.control_kpis``: the
+    same numbers for the province and a county over four periods, then timed alternately
+    (project, reference, project, …) in this process on this connection."""
+    from django.db import connection, transaction
+
+    from jindu.control import selectors
+    from jindu.orgs.models import OrgUnit
+
+    today = datetime.date.today()
+    last = today.year - 1
+    periods = [
+        ("this year so far", today.replace(month=1, day=1), today),
+        ("last year", datetime.date(last, 1, 1), datetime.date(last, 12, 31)),
+        ("last year H1", datetime.date(last, 1, 1), datetime.date(last, 6, 30)),
+        ("two years ago Q4", datetime.date(last - 1, 10, 1), datetime.date(last - 1, 12, 31)),
+    ]
+    office = users["bench-office"]
+    units = [
+        ("province", OrgUnit.objects.get(pk=tree["province"])),
+        ("one county", OrgUnit.objects.get(pk=tree["county"])),
+    ]
+    rows = []
+    with connection.cursor() as cursor:
+        for unit_name, unit in units:
+            for period_name, date_from, date_to in periods:
+                as_of = selectors.as_of_date(date_to)
+                with transaction.atomic():
+                    cursor.execute("SET LOCAL jit = off")
+                    ours = reference_numbers(cursor, unit, date_from, as_of)
+                mine = project_numbers(office, unit, date_from, date_to)
+                same = ours == mine
+                print(
+                    f"  same numbers, {unit_name}, {period_name}: {'yes' if same else 'NO'}"
+                    f" ({mine['community_execution_rate__num']}/"
+                    f"{mine['community_execution_rate__den']}"
+                    f" +{mine['community_execution_rate__pending']} pending …)",
+                    flush=True,
+                )
+                if not same:
+                    diff = {k: (mine.get(k), ours[k]) for k in ours if mine.get(k) != ours[k]}
+                    raise SystemExit(f"project ≠ reference (project, reference): {diff}")
+        for unit_name, unit in units:
+            date_from, date_to = periods[0][1], periods[0][2]
+            as_of = selectors.as_of_date(date_to)
+            project, reference = [], []
+            for i in range(runs + 2):
+                started = time.perf_counter()
+                selectors.control_kpis(office, unit, date_from, date_to)
+                middle = time.perf_counter()
+                with transaction.atomic():
+                    cursor.execute("SET LOCAL jit = off")
+                    reference_numbers(cursor, unit, date_from, as_of)
+                ended = time.perf_counter()
+                if i >= 2:  # two warm-up rounds
+                    project.append((middle - started) * 1000)
+                    reference.append((ended - middle) * 1000)
+            ours, theirs = percentiles(project), percentiles(reference)
+            rows.append(
+                {
+                    "case": f"targets vs reference: {unit_name}",
+                    "project p50": ours["p50"],
+                    "project p95": ours["p95"],
+                    "reference p50": theirs["p50"],
+                    "reference p95": theirs["p95"],
+                    "ratio p50": round(ours["p50"] / theirs["p50"], 2),
+                    "ratio p95": round(ours["p95"] / theirs["p95"], 2),
+                    "n": ours["n"],
+                }
+            )
+            print_row(rows[-1], list(rows[-1]))
     return rows
 
 
@@ -348,6 +488,7 @@ def load(persons: int, tests: int) -> dict:
     from jindu.orgs.models import OrgUnit
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('server_version'), current_setting('jit'),"
@@ -393,16 +534,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--tests", type=int, default=5_000_000)
+    parser.add_argument(
+        "--scale", type=float, help="persons and tests times this (0.2: 40,000 / 1,000,000)"
+    )
     parser.add_argument("--runs", type=int, default=50, help="requests per list case")
     parser.add_argument("--kpi-runs", type=int, default=10)
     parser.add_argument("--roster", default="10000,50000,100000", help="sizes; empty: skip")
-    parser.add_argument("--only", choices=("list", "targets", "roster"), action="append")
+    parser.add_argument(
+        "--only", choices=("list", "targets", "reference", "roster"), action="append"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--import-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scale:
+        args.persons, args.tests = round(200_000 * args.scale), round(5_000_000 * args.scale)
     if args.import_child:
         import_child(*args.import_child)
         return
+    # The pages are timed after force_login: no second factor to give (that is the login's
+    # cost, not the list's), so the office's TOTP requirement is off for this process.
+    os.environ.setdefault("TWO_FACTOR_ROLES", "none")
     setup_django()
     from django.db import connection
 
@@ -418,6 +569,12 @@ def main() -> None:
     if "targets" in only:
         print(f"five targets (ms over {args.kpi_runs} runs; province < 1000, county < 100):")
         results["targets"] = targets(users, tree, args.kpi_runs)
+    if "targets" in only or "reference" in only:
+        print(
+            f"five targets against the hand-written SQL (bench/control_reference.sql), "
+            f"alternating, {args.kpi_runs} runs each (target ratio ≤ 1.5):"
+        )
+        results["reference"] = against_reference(users, tree, args.kpi_runs)
     if "roster" in only and args.roster:
         print("roster import (subprocess each, rolled back; target 100,000 rows < 60 s):")
         sizes = [int(s) for s in args.roster.split(",")]

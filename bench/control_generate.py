@@ -5,9 +5,10 @@
 200,000 fictional persons (generated names, fictional identity numbers with a correct
 GB 11643 check digit, encrypted and hashed as the services store them) with their status
 changes, first findings, risk assessments (history, the latest also on the person row),
-control orders of the three kinds (reported on time or late or not at all; executed or not,
-with a reason), control assignments (active and ended), sick/disabled flags with admissions,
-and 5,000,000 urine tests spread along the community orders' terms.
+moves (about 5 % of persons: their residence history), control orders of the three kinds
+(reported on time or late or not at all; executed or not, with a reason), control
+assignments (active and ended), sick/disabled flags with admissions, and 5,000,000 urine
+tests spread along the community orders' terms. ``--scale 0.2``: a fifth of both.
 
 Rows bypass the services on purpose (see ``generate.py``), but carry what the services
 would write. The RNG is seeded: the same arguments give the same data. Needs PostgreSQL.
@@ -221,6 +222,7 @@ def people(copy, tree, persons: int, tests: int, today: datetime.date, rng: rand
         ControlOrder,
         Finding,
         Person,
+        ResidenceChange,
         RiskAssessment,
         SickDisabled,
         StatusChange,
@@ -232,7 +234,9 @@ def people(copy, tree, persons: int, tests: int, today: datetime.date, rng: rand
     area_of = tree["county_area"]
     used: set[str] = set()
     person_rows, status_rows, finding_rows, risk_rows = [], [], [], []
-    order_rows, assignment_rows, sick_rows = [], [], []
+    order_rows, assignment_rows, sick_rows, move_rows = [], [], [], []
+    # Moves come from their own RNG, so every other row is what it was before moves existed.
+    moving = random.Random(f"moves {persons}")
     community_terms = []  # (person, order, start, stop) for the urine tests
     order_id = assignment_id = status_id = risk_id = 0
     statuses = ["in_society", "in_facility", "in_custody", "moved_out", "deceased"]
@@ -275,6 +279,21 @@ def people(copy, tree, persons: int, tests: int, today: datetime.date, rng: rand
             risk_date = day
             risk_id += 1
             risk_rows.append((risk_id, pk, day, risk_level, json.dumps([]), "基准评估员"))
+        # About 5 % moved once or twice (变更执行地): the row holds where they live now, each
+        # move where they lived before it (a village of the same county, or anywhere).
+        if moving.random() < 0.05:
+            here = village
+            day = found
+            for _ in range(moving.choice((1, 1, 1, 2))):
+                day = day + datetime.timedelta(days=moving.randrange(1, 900))
+                if day > today:
+                    break
+                there = villages[moving.randrange(len(villages))][0]
+                if there == here:
+                    continue
+                move_rows.append((pk, day, here, there, "迁居"))
+                here = there
+            village = here
         left = None
         if status == "in_society" and rng.random() < 0.06:
             left = min(found + datetime.timedelta(days=3 * 365 + rng.randrange(400)), today)
@@ -475,6 +494,9 @@ def people(copy, tree, persons: int, tests: int, today: datetime.date, rng: rand
     counts["sick/disabled"] = copy(
         SickDisabled, ["person_id", "condition", "identified_date", "admitted_date"], sick_rows
     )
+    counts["moves"] = copy(
+        ResidenceChange, ["person_id", "date", "from_unit_id", "to_unit_id", "reason"], move_rows
+    )
     counts["urine tests"] = copy(
         UrineTest,
         ["person_id", "order_id", "date", "kind", "result"],
@@ -551,7 +573,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=200_000)
     parser.add_argument("--tests", type=int, default=5_000_000)
+    parser.add_argument("--scale", type=float, help="both numbers times this (0.2: 40,000)")
     args = parser.parse_args()
+    if args.scale:
+        args.persons, args.tests = round(200_000 * args.scale), round(5_000_000 * args.scale)
     setup_django()
     from django.core.management import call_command
 

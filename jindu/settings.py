@@ -42,6 +42,8 @@ if not os.environ.get("JINDU_IGNORE_ENV_FILE"):
     load_env_file(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, pages still show the product's 404/500; set this to see Django's debug pages.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "jindu.core",
@@ -73,23 +78,33 @@ INSTALLED_APPS = [
     "jindu.audit",
     "jindu.orgs",
     "jindu.accounts",
+    "jindu.documents",
     "jindu.rectification",
     "jindu.supervision",
     "jindu.accountability",
     "jindu.control",
+    "jindu.enforcement",
+    "jindu.precursors",
+    "jindu.prevention",
+    "jindu.indicators",
     "jindu.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jindu.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jindu.core.middleware.LocaleMiddleware",
+    "jindu.core.middleware.RequestSanityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jindu.core.middleware.LoginRequiredMiddleware",
+    "jindu.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jindu.core.middleware.ProductErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +147,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Progress of background jobs is written on a second connection to the same database, so a
+# page sees it while the job's own transaction is open (core.jobs). Not on SQLite, which
+# allows one writer at a time (and runs tasks in-process there).
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) speed up the control targets on PostgreSQL, the production
 # database; SQLite, the embedded default, builds the same indexes without the extra columns.
@@ -139,6 +160,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    "jindu.accounts.backends.AccountSlowdownBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -154,7 +176,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jindu.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "jindu.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
+# Second factor (TOTP, django-otp; jindu.accounts.otp) for these roles, before any page. Over
+# the API a token for them needs the code too (`otp` in POST /api/v1/auth/token/) unless
+# TWO_FACTOR_API is off, which it is by default only in development (DEBUG, `make run`) so the
+# README's one-line token request works on the demo. A full identity number asks for the code
+# again when the last check is older than OTP_RECHECK_SECONDS.
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", "office_admin,leader")
+TWO_FACTOR_API = env_bool("TWO_FACTOR_API", not DEBUG)
+OTP_RECHECK_SECONDS = int(os.environ.get("OTP_RECHECK_SECONDS", str(15 * 60)))
+OTP_TOTP_ISSUER = "Jindu"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -171,17 +204,33 @@ BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", not DEBUG)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_TLS_PROXY else ["REMOTE_ADDR"]
 )
+# The client's address, for the lockout and the audit trail alike: X-Forwarded-For counts only
+# when the request comes from one of these proxies (nginx on the same host by default), and
+# then the last address in it that is not a trusted proxy is the client's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if BEHIND_TLS_PROXY else "")
+AXES_CLIENT_IP_CALLABLE = "jindu.audit.middleware.client_ip"
+# Across all addresses, an account with this many recent failures is slowed down: each further
+# attempt waits twice as long as the last (up to 5 minutes). The office is alerted when one
+# account is locked out this many times within a day.
+LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_SLOWDOWN_AFTER", "10"))
+LOCKOUT_ALERT_AT = int(os.environ.get("LOCKOUT_ALERT_AT", "2"))
 
 # Idle sessions expire: the cookie is renewed on every request and dies after this many seconds.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# A person's file opened with a stated reason stays open in that session for this long.
+FILE_OPEN_GRANT_SECONDS = int(os.environ.get("FILE_OPEN_GRANT_SECONDS", str(30 * 60)))
+# Besides the idle limit, a session ends this long after the login however busy it is.
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site catalogue first, then each area's own (jindu/<area>/locale), so that an area's
+# strings live beside its code.
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "jindu").glob("*/locale"))]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -203,6 +252,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The longest free text (notes, summaries, observations) the API accepts.
+FREE_TEXT_MAX_LENGTH = int(os.environ.get("FREE_TEXT_MAX_LENGTH", "5000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security headers. HTTPS-only flags are on whenever DEBUG is off; a deployment behind a
@@ -240,26 +291,72 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jindu.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "jindu.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "jindu.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jindu.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "jindu.api.throttling.PerUserThrottle",
+        "jindu.api.throttling.PerEndpointThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("THROTTLE_TOKEN", "20/min"),
+        "anon": os.environ.get("THROTTLE_ANON", "300/min"),
+        "user": os.environ.get("THROTTLE_USER", "3000/min"),
+        "endpoint": os.environ.get("THROTTLE_ENDPOINT", "1200/min"),
+    },
 }
+# API tokens (jindu.accounts.tokens): lifetime when issued, and the longest one may ask for.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+
+# The cache holds the rate-limit counters (and the login slow-down), so it must be shared by
+# every worker: Redis when REDIS_URL is set, else a table in the database (createcachetable,
+# run by `make migrate` and by the test runner).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "jindu_cache",
+        }
+    }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jindu API — 禁毒重点整治工作平台",
     "DESCRIPTION": "REST API v1. Authenticate with `Authorization: Token <token>`; "
     "obtain a token from POST /api/v1/auth/token/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # In production the schema and the docs are for logged-in users (session or token) only.
+    "SERVE_PERMISSIONS": (
+        ["rest_framework.permissions.AllowAny"]
+        if DEBUG
+        else ["rest_framework.permissions.IsAuthenticated"]
+    ),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jindu.api.schema.local_times",
+    ],
     # Several resources have a `kind` or `source`; name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "jindu.orgs.models.UnitKind",
@@ -298,9 +395,22 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jindu@localhost")
 
+# Backups (manage.py backup / restore, jindu.core.backup): encrypted for the public key; the
+# private key lives off the database host and is needed only to restore.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / "backups"))
+BACKUP_PUBLIC_KEY = os.environ.get("BACKUP_PUBLIC_KEY", "")
+BACKUP_PRIVATE_KEY = os.environ.get("BACKUP_PRIVATE_KEY", "")
+BACKUP_MAX_AGE_HOURS = int(os.environ.get("BACKUP_MAX_AGE_HOURS", "24"))
+
 # The rules in force: the id of a policy file in JINDU_POLICY_DIR (policies/README.md).
 JINDU_POLICY_DIR = Path(os.environ.get("JINDU_POLICY_DIR", BASE_DIR / "policies"))
 JINDU_POLICY = os.environ.get("JINDU_POLICY", "hengyang-2018")
+# The county plan's targets (policies/plan/, policies/README.md).
+JINDU_PLAN_FILE = Path(
+    os.environ.get("JINDU_PLAN_FILE", BASE_DIR / "policies" / "plan" / "hengyang-2018-plan.toml")
+)
+# A folder with the county's own 公文 templates (gongwen.docx), if it keeps them outside the code.
+JINDU_DOCUMENT_TEMPLATES = os.environ.get("JINDU_DOCUMENT_TEMPLATES", "")
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_browser import browser, live_world, log_in, new_page  # noqa: F401
+from tests.test_browser import browser, live_world, log_in, new_page, pick  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_township_registers_opens_the_file_and_assesses_the_risk(
     page.fill("input[name=name]", "周浏览")
     page.check("input[name=gender][value=male]")
     page.fill("input[name=id_number]", number)
-    page.select_option("select[name=residence_unit]", str(live_world.village_a.pk))
+    pick(page, "name=residence_unit", "甲一村")
     page.fill("input[name=phone]", "13700001234")
     page.check("input[name=drug_types][value=methamphetamine]")
     page.fill("input[name=first_found_date]", "2021-04-01")

@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
@@ -13,26 +12,30 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jindu.api.base import ScopedRelatedField, ScopedViewSetMixin
-from jindu.api.filters import choice_param, date_param, int_param
+from jindu.api.base import CreateViewSet, ScopedRelatedField, ScopedViewSetMixin, call_service
+from jindu.api.filters import FilterSetBackend, date_param, int_param
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit, Position
-from jindu.rectification.api import CreateViewSet, _call
 from jindu.rectification.models import Designation
 
 from . import services
+from .filters import ActionFilter, AssignmentFilter, InspectionFilter
 from .models import (
     AccountabilityAction,
-    ActionKind,
-    ActionStatus,
     AnnualAssessment,
     AssistanceAssignment,
+    CityListing,
     FollowUpItem,
     Inspection,
 )
 
 
 class ActionSerializer(serializers.ModelSerializer):
+    actions = serializers.SerializerMethodField(
+        help_text="The named actions the caller may take on this measure now "
+        "(view, decide, notice)."
+    )
+
     class Meta:
         model = AccountabilityAction
         fields = [
@@ -51,7 +54,14 @@ class ActionSerializer(serializers.ModelSerializer):
             "decision_no",
             "decision_reason",
             "created_at",
+            "actions",
         ]
+
+    def get_actions(self, measure) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return list(services.measure_actions(request.user, measure, known_visible=True))
 
 
 class DecideSerializer(serializers.Serializer):
@@ -60,39 +70,21 @@ class DecideSerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("designation", OpenApiTypes.INT),
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ActionStatus.values),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=ActionKind.values),
-        ]
-    )
-)
 class ActionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Accountability measures (art. 29–32): proposed by the rules, decided by people."""
 
     queryset = AccountabilityAction.objects.select_related("org_unit", "position")
     serializer_class = ActionSerializer
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (designation := int_param(self.request, "designation")) is not None:
-            queryset = queryset.filter(designation_id=designation)
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if status := choice_param(self.request, "status", ActionStatus.values):
-            queryset = queryset.filter(status=status)
-        if kind := choice_param(self.request, "kind", ActionKind.values):
-            queryset = queryset.filter(kind=kind)
-        return queryset
+    # The measures page's filters and the API's are one FilterSet (accountability/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = ActionFilter
 
     def _decide(self, request, confirm: bool):
         item = self.get_object()
         body = DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decided = _call(
+        decided = call_service(
             services.decide_action,
             request.user,
             item,
@@ -101,7 +93,7 @@ class ActionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             decision_no=body.validated_data["decision_no"],
             decided_on=body.validated_data.get("date"),
         )
-        return Response(ActionSerializer(decided).data)
+        return Response(ActionSerializer(decided, context={"request": request}).data)
 
     @extend_schema(request=DecideSerializer, responses=ActionSerializer)
     @action(detail=True, methods=["post"])
@@ -192,7 +184,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, data):
-        return _call(
+        return call_service(
             services.record_inspection,
             self.context["request"].user,
             designation=data["designation"],
@@ -204,27 +196,14 @@ class InspectionSerializer(serializers.ModelSerializer):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("designation", OpenApiTypes.INT),
-            OpenApiParameter("year", OpenApiTypes.INT),
-        ]
-    )
-)
 class InspectionViewSet(CreateViewSet):
     """The office's inspections of listed areas (art. 21: at least once a year)."""
 
     queryset = Inspection.objects.prefetch_related("member_units", "follow_ups")
     serializer_class = InspectionSerializer
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (designation := int_param(self.request, "designation")) is not None:
-            queryset = queryset.filter(designation_id=designation)
-        if (year := int_param(self.request, "year")) is not None:
-            queryset = queryset.filter(date__year=year)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = InspectionFilter
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -246,7 +225,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, data):
-        return _call(services.assign_assistance, self.context["request"].user, **data)
+        return call_service(services.assign_assistance, self.context["request"].user, **data)
 
 
 class AssignmentViewSet(CreateViewSet):
@@ -255,13 +234,8 @@ class AssignmentViewSet(CreateViewSet):
     queryset = AssistanceAssignment.objects.select_related("designation")
     serializer_class = AssignmentSerializer
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (designation := int_param(self.request, "designation")) is not None:
-            queryset = queryset.filter(designation_id=designation)
-        if (member_unit := int_param(self.request, "member_unit")) is not None:
-            queryset = queryset.filter(member_unit_id=member_unit)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = AssignmentFilter
 
 
 class AnnualAssessmentSerializer(serializers.ModelSerializer):
@@ -272,7 +246,7 @@ class AnnualAssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "org_unit", "year", "result", "score", "notes"]
 
     def create(self, data):
-        return _call(services.record_annual_assessment, self.context["request"].user, **data)
+        return call_service(services.record_annual_assessment, self.context["request"].user, **data)
 
 
 class AnnualAssessmentViewSet(CreateViewSet):
@@ -280,3 +254,62 @@ class AnnualAssessmentViewSet(CreateViewSet):
 
     queryset = AnnualAssessment.objects.select_related("org_unit")
     serializer_class = AnnualAssessmentSerializer
+
+
+class CityListingSerializer(serializers.ModelSerializer):
+    org_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+    level_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CityListing
+        fields = [
+            "id",
+            "org_unit",
+            "level",
+            "level_name",
+            "document_no",
+            "date",
+            "end_date",
+            "notes",
+            "policy_id",
+        ]
+        read_only_fields = ["end_date", "policy_id"]
+
+    def create(self, data):
+        return call_service(
+            services.record_city_listing,
+            self.context["request"].user,
+            org_unit=data["org_unit"],
+            level=data["level"],
+            document_no=data["document_no"],
+            date=data["date"],
+            notes=data.get("notes", ""),
+        )
+
+
+class EndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+
+
+class CityListingViewSet(CreateViewSet):
+    """The city committee's listings of townships (市禁毒委 重点整治、重点督办、重点关注),
+    recorded by the office from the city's documents. A 市重点整治 brings the measures of art. 30;
+    重点督办 and 重点整治 bring the township duties of art. 24–27."""
+
+    queryset = CityListing.objects.select_related("org_unit")
+    serializer_class = CityListingSerializer
+
+    @extend_schema(request=EndSerializer, responses=CityListingSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """The city ended its listing on `end_date` (office administrators)."""
+        item = self.get_object()
+        body = EndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ended = call_service(
+            services.end_city_listing,
+            request.user,
+            item,
+            end_date=body.validated_data["end_date"],
+        )
+        return Response(CityListingSerializer(ended).data)

@@ -3,20 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, Position, PositionRole, UnitLevel
 from jindu.rectification.models import Designation, DesignationStatus
 
-from .models import ActionKind, ActionStatus, AnnualAssessmentResult
-
-
-class ActionFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *ActionStatus.choices]
-    )
-    kind = forms.ChoiceField(
-        label=_("Measure"), required=False, choices=[("", _("All measures")), *ActionKind.choices]
-    )
+from .models import AnnualAssessmentResult
 
 
 class DecideForm(forms.Form):
@@ -32,7 +24,9 @@ class DecideForm(forms.Form):
         required=False,
         help_text=_("Required to confirm."),
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=2000, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EligibilityForm(forms.Form):
@@ -59,6 +53,13 @@ class EligibilityForm(forms.Form):
         self.fields["org_unit"].queryset = OrgUnit.objects.restrict(user, VIEW).filter(
             level=UnitLevel.TOWNSHIP
         )
+        use_picker(
+            self.fields["position"],
+            "positions",
+            role="first_responsible,direct_responsible",
+            history="1",
+        )
+        use_picker(self.fields["org_unit"], "units", level="township", inactive="1")
 
     def clean(self):
         data = super().clean()
@@ -79,8 +80,11 @@ class InspectionForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(
+        max_length=2000, label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     follow_ups = forms.CharField(
+        max_length=2000,
         label=_("Follow-up items"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -95,6 +99,7 @@ class InspectionForm(forms.Form):
             .select_related("org_unit")
         )
         self.fields["member_units"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
+        use_picker(self.fields["member_units"], "units", kind="member_unit", inactive="1")
 
     def clean_follow_ups(self):
         items = []
@@ -123,6 +128,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, user, policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member_unit"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
+        use_picker(self.fields["member_unit"], "units", kind="member_unit", inactive="1")
         self.fields["role"].choices = [(r.code, r.name) for r in policy.assistance_roles]
         self.fields["start_date"].initial = timezone.localdate()
 
@@ -130,7 +136,9 @@ class AssignmentForm(forms.Form):
 class VisitForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     participants = forms.CharField(label=_("Participants"), required=False, max_length=300)
-    content = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
+    content = forms.CharField(
+        max_length=2000, label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class DutyForm(forms.Form):
@@ -154,7 +162,7 @@ class AnnualAssessmentForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=AnnualAssessmentResult.choices)
     score = forms.DecimalField(label=_("Score"), required=False, max_digits=6, decimal_places=2)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -162,6 +170,7 @@ class AnnualAssessmentForm(forms.Form):
         self.fields["org_unit"].queryset = OrgUnit.objects.restrict(user, VIEW).filter(
             level__in=[UnitLevel.TOWNSHIP, UnitLevel.DEPARTMENT], is_active=True
         )
+        use_picker(self.fields["org_unit"], "units", level="township,department")
         self.fields["year"].initial = timezone.localdate().year - 1
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jindu.accounts.roles import Role
+from jindu.core.models import Recorded
 from jindu.core.scoping import ScopedQuerySet
 from jindu.policy.registry import get_policy
 
@@ -68,6 +69,9 @@ class AccountabilityAction(models.Model):
     annual_assessment = models.ForeignKey(
         "AnnualAssessment", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
+    city_listing = models.ForeignKey(
+        "CityListing", null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
     policy_id = models.CharField(_("policy"), max_length=60)
     basis = models.JSONField(_("basis"), default=list)
     reason = models.CharField(_("why proposed"), max_length=300, blank=True)
@@ -86,11 +90,24 @@ class AccountabilityAction(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_no = models.CharField(_("document number"), max_length=80, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # A confirmed extension (art. 31) is carried out by the committee's decision on the
+    # listing; this links the measure to that decision.
+    listing_decision = models.ForeignKey(
+        "rectification.Decision",
+        verbose_name=_("listing decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountability_actions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
+    # Named actions (jindu.core.permissions): the office alone decides a proposal; whoever
+    # sees a confirmed interview may download its notice. A measure is never edited.
+    scope_actions = {"change": (), "decide": (), "notice": tuple(Role)}
 
     class Meta:
         verbose_name = _("accountability measure")
@@ -107,6 +124,18 @@ class AccountabilityAction(models.Model):
         return f"{self.get_kind_display()} · {who}"
 
     @property
+    def awaiting_decision(self) -> bool:
+        return self.status == ActionStatus.PROPOSED
+
+    def allows_action(self, action: str) -> bool:
+        """What the measure's state allows (the service refuses the rest)."""
+        return {
+            "change": False,
+            "decide": self.status == ActionStatus.PROPOSED,
+            "notice": self.kind == ActionKind.INTERVIEW and self.status == ActionStatus.CONFIRMED,
+        }.get(action, True)
+
+    @property
     def policy(self):
         return get_policy(self.policy_id)
 
@@ -117,7 +146,7 @@ class AnnualAssessmentResult(models.TextChoices):
     FAIL = "fail", _("Fail")
 
 
-class AnnualAssessment(models.Model):
+class AnnualAssessment(Recorded):
     """A township's or member unit's annual drug-control assessment result (art. 32)."""
 
     org_unit = models.ForeignKey(
@@ -130,10 +159,6 @@ class AnnualAssessment(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=AnnualAssessmentResult.choices)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -192,17 +217,13 @@ class AssistanceAssignment(models.Model):
         return roles.get(self.role, self.role)
 
 
-class SupportVisit(models.Model):
+class SupportVisit(Recorded):
     assignment = models.ForeignKey(
         AssistanceAssignment, on_delete=models.PROTECT, related_name="visits"
     )
     date = models.DateField(_("date"))
     participants = models.CharField(_("participants"), max_length=300, blank=True)
     content = models.TextField(_("what was done"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -218,7 +239,7 @@ class SupportVisit(models.Model):
         return f"{self.date} {self.assignment}"
 
 
-class Inspection(models.Model):
+class Inspection(Recorded):
     """The office's inspection of a listed area (at least once a year, art. 21)."""
 
     designation = models.ForeignKey(
@@ -236,10 +257,6 @@ class Inspection(models.Model):
         related_name="inspections_joined",
     )
     findings = models.TextField(_("findings"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -300,3 +317,41 @@ class DutyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.duty}"
+
+
+class CityListing(Recorded):
+    """The city committee's listing of a township (市禁毒委 重点整治、重点督办、重点关注): a fact
+    the county records from the city's document; it counts where the Measures and the Plan name
+    it (第二十四、三十条, 方案四（五）)."""
+
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="city_listings",
+    )
+    policy_id = models.CharField(_("policy"), max_length=60)
+    level = models.CharField(_("city level"), max_length=40)
+    document_no = models.CharField(_("document number"), max_length=80)
+    date = models.DateField(_("listed on"))
+    end_date = models.DateField(_("ended on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_unit_field = "org_unit"
+
+    class Meta:
+        verbose_name = _("city listing")
+        verbose_name_plural = _("city listings")
+        ordering = ["-date", "org_unit__path"]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} · {self.level_name()}"
+
+    def level_name(self) -> str:
+        level = get_policy(self.policy_id).city_level(self.level)
+        return level.name if level else self.level
+
+    def active_on(self, day) -> bool:
+        return self.date <= day and (self.end_date is None or self.end_date >= day)

@@ -39,6 +39,7 @@ class Proposal:
     position_id: int | None = None
     effective_from: datetime.date | None = None
     effective_to: datetime.date | None = None
+    once_per_listing: bool = False
 
 
 def _cite(consequence) -> str:
@@ -55,14 +56,29 @@ def _held_long_enough(tenure: Tenure, listed_on: datetime.date, months: int) -> 
     return tenure.start_date <= add_months(listed_on, -months)
 
 
+def _applies(consequence, when: str, level: str, unit_level: str) -> bool:
+    """A consequence applies to its occasion, its listing levels and its unit levels only
+    (art. 29–31 name 乡镇（园区）; a village listing carries what the rule book gives it)."""
+    return (
+        consequence.when == when
+        and level in consequence.levels
+        and unit_level in consequence.unit_levels
+    )
+
+
 def listing_proposals(
-    policy: Policy, *, level: str, listed_on: datetime.date, tenures: list[Tenure]
+    policy: Policy,
+    *,
+    level: str,
+    listed_on: datetime.date,
+    tenures: list[Tenure],
+    unit_level: str = "township",
 ) -> list[Proposal]:
     """What a listing brings (art. 29, 30): proposals for the unit and its responsible persons."""
     proposals: list[Proposal] = []
     persons = _responsible_on(policy, tenures, listed_on)
     for consequence in policy.consequences:
-        if consequence.when != LISTED or level not in consequence.levels:
+        if not _applies(consequence, LISTED, level, unit_level):
             continue
         basis = (_cite(consequence),)
         if consequence.target == "unit":
@@ -104,6 +120,29 @@ def listing_proposals(
     return proposals
 
 
+def city_listing_proposals(
+    policy: Policy,
+    *,
+    city_level: str,
+    listed_on: datetime.date,
+    tenures: list[Tenure],
+    unit_level: str = "township",
+) -> list[Proposal]:
+    """What the city committee's listing brings where the Measures name it (第三十条: 被列为
+    市、县禁毒委员会禁毒重点整治的乡镇): the consequences of the county level it stands for,
+    limited to the articles the rule book names for it."""
+    city = policy.city_level(city_level)
+    if city is None or not city.as_level or not city.consequence_articles:
+        return []
+    return [
+        p
+        for p in listing_proposals(
+            policy, level=city.as_level, listed_on=listed_on, tenures=tenures, unit_level=unit_level
+        )
+        if any(b.startswith(a) for b in p.basis for a in city.consequence_articles)
+    ]
+
+
 def missed_deadline(
     policy: Policy,
     *,
@@ -127,12 +166,15 @@ def deadline_proposals(
     listed_on: datetime.date,
     due_date: datetime.date,
     tenures: list[Tenure],
+    unit_level: str = "township",
 ) -> list[Proposal]:
-    """What missing a deadline brings (art. 31), for the persons responsible at the due date."""
+    """What missing a deadline brings (art. 31), for the persons responsible at the due date.
+    A consequence marked ``once_per_listing`` says so on the proposal: the caller records it
+    once per listing and person, however many deadlines pass (continuations)."""
     proposals: list[Proposal] = []
     persons = _responsible_on(policy, tenures, due_date)
     for consequence in policy.consequences:
-        if consequence.when != trigger or level not in consequence.levels:
+        if not _applies(consequence, trigger, level, unit_level):
             continue
         basis = (_cite(consequence),)
         reason = _("The period ended on %(date)s without the goal met.") % {"date": due_date}
@@ -145,6 +187,7 @@ def deadline_proposals(
                     basis,
                     reason,
                     effective_from=due_date,
+                    once_per_listing=consequence.once_per_listing,
                 )
             )
             continue
@@ -161,6 +204,7 @@ def deadline_proposals(
                     f"{reason} {tenure.holder_name}",
                     position_id=tenure.position_id,
                     effective_from=due_date,
+                    once_per_listing=consequence.once_per_listing,
                 )
             )
     return proposals
@@ -180,6 +224,7 @@ class Restriction:
     effective_from: datetime.date | None
     effective_to: datetime.date | None
     still_listed: bool = True  # for while-listed restrictions: the listing is still active
+    ended_on: datetime.date | None = None  # the decision that took the listing off the level
 
 
 @dataclass(frozen=True)
@@ -206,6 +251,8 @@ def eligibility(on: datetime.date, restrictions: list[Restriction]) -> Eligibili
             continue
         if r.kind == "promotion_restriction" and not r.still_listed:
             continue
+        if r.ended_on and on >= r.ended_on:
+            continue
         affected = False
         if r.kind in AWARD_KINDS:
             award = False
@@ -217,6 +264,32 @@ def eligibility(on: datetime.date, restrictions: list[Restriction]) -> Eligibili
             status = _("proposed, awaiting decision") if r.status == "proposed" else _("confirmed")
             reasons.append((f"{r.text}（{status}）", r.basis))
     return Eligibility(award, promotion, tuple(reasons))
+
+
+def level_left_on(
+    levels, since: datetime.date | None, decisions: list[tuple[datetime.date, str, str]]
+) -> datetime.date | None:
+    """The date of the first decision from ``since`` on that left the listing at none of
+    ``levels`` (lowered below them, or lifted); ``decisions`` are (date, level, status) as
+    each decision left the listing, in order. None while it stays at one of them."""
+    for day, level, status in decisions:
+        if since and day < since:
+            continue
+        if status != "active" or level not in levels:
+            return day
+    return None
+
+
+def same_holder(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two tenures are held by the same person, as far as the positions register
+    knows them: the same name and, where both tenures record an e-mail address, the same one
+    (the register keeps no other identifier). A restriction on a person (art. 30（二）)
+    follows them to whatever post they hold later."""
+    name_a, email_a = (a[0] or "").strip(), (a[1] or "").strip().lower()
+    name_b, email_b = (b[0] or "").strip(), (b[1] or "").strip().lower()
+    if not name_a or name_a != name_b:
+        return False
+    return not (email_a and email_b and email_a != email_b)
 
 
 # ---------------------------------------------------------------- duties (art. 22, 24–27)
@@ -287,11 +360,14 @@ def duty_checklist(
 
 
 def not_inspected(
-    active_listings: dict[int, datetime.date], inspected: set[int], year: int
+    active_listings: dict[int, datetime.date], inspected, year: int, per_year: int = 1
 ) -> list[int]:
-    """Listings active in ``year`` without an inspection that year (art. 21)."""
+    """Listings active in ``year`` with fewer than ``per_year`` inspections that year
+    (art. 21: 每年至少进行一次; the number is the rule book's ``inspections_per_year``).
+    ``inspected`` maps listing ids to that year's count (a set counts each once)."""
+    counts = inspected if isinstance(inspected, dict) else dict.fromkeys(inspected, 1)
     return sorted(
         pk
         for pk, listed_on in active_listings.items()
-        if listed_on.year <= year and pk not in inspected
+        if listed_on.year <= year and counts.get(pk, 0) < per_year
     )

@@ -11,13 +11,16 @@ from django.views.decorators.http import require_http_methods
 from jindu.core.errors import Refused
 from jindu.core.scoping import VIEW
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
+from jindu.documents.models import DocumentKind
+from jindu.documents.services import issued_for
+from jindu.documents.views import serve
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import current_policy
 from jindu.rectification.models import Designation
 
-from . import documents, selectors, services
+from . import selectors, services
+from .filters import ActionFilter
 from .forms import (
-    ActionFilterForm,
     AnnualAssessmentForm,
     AssignmentForm,
     DecideForm,
@@ -29,7 +32,6 @@ from .forms import (
 )
 from .models import (
     AccountabilityAction,
-    ActionKind,
     ActionStatus,
     AnnualAssessment,
     AssistanceAssignment,
@@ -46,17 +48,18 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 
 def action_list(request):
-    form = ActionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.actions(
-        request.user, status=filters.get("status", ""), kind=filters.get("kind", "")
+    filterset = ActionFilter(
+        request.GET or None,
+        queryset=AccountabilityAction.objects.all(),
+        request=request,
+        page=True,
     )
     return render(
         request,
         "accountability/action_list.html",
         {
-            "form": form,
-            "page": paginate(request, items),
+            "form": filterset.form,
+            "page": paginate(request, filterset.qs),
             "proposed": selectors.actions(request.user, status=ActionStatus.PROPOSED).count(),
         },
     )
@@ -65,8 +68,9 @@ def action_list(request):
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int):
     action = get_scoped_or_404(AccountabilityAction, request.user, pk)
+    actions = services.measure_actions(request.user, action)
     form = None
-    if request.user.is_office_admin and action.status == ActionStatus.PROPOSED:
+    if "decide" in actions:
         form = DecideForm(request.POST or None, initial={"decided_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -92,6 +96,8 @@ def action_detail(request, pk: int):
         "accountability/action_detail.html",
         {
             "action": action,
+            # The buttons are exactly the named actions the user may take now.
+            "actions": actions,
             "form": form,
             "articles": policy.quote(action.basis),
         },
@@ -100,10 +106,13 @@ def action_detail(request, pk: int):
 
 def interview_notice(request, pk: int):
     action = get_scoped_or_404(AccountabilityAction, request.user, pk)
-    if action.kind != ActionKind.INTERVIEW or action.status != ActionStatus.CONFIRMED:
+    if "notice" not in services.measure_actions(request.user, action):
         messages.error(request, _("An interview notice is issued for a confirmed interview."))
         return redirect("accountability:action_detail", pk=pk)
-    return _docx(documents.interview_notice(action), f"interview-notice-{action.pk}.docx")
+    document = issued_for(DocumentKind.INTERVIEW_NOTICE, action)
+    if document is None:  # confirmed before notices were kept: issue it now, once
+        document = services.issue_interview_notice(None, action)
+    return serve(document)
 
 
 def eligibility(request):
@@ -315,31 +324,29 @@ def annual_assessments(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def reports(request):
+    """Art. 28 and 33: the office issues the briefing and the accountability report; each is
+    stored as issued and the stored file is served."""
+    if not request.user.is_office_admin:
+        raise PermissionDenied
     today = timezone.localdate()
+    data = request.POST if request.method == "POST" else request.GET
     form = ReportForm(
-        request.GET or None, initial={"date_from": today.replace(month=1, day=1), "date_to": today}
+        data or None, initial={"date_from": today.replace(month=1, day=1), "date_to": today}
     )
-    kind = request.GET.get("kind", "")
-    if request.GET and form.is_valid() and kind in ("briefing", "accountability"):
+    kind = data.get("kind", "")
+    if data and form.is_valid() and kind in ("briefing", "accountability"):
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        if kind == "briefing":
-            listings = list(
-                Designation.objects.restrict(request.user, VIEW).select_related("org_unit")
-            )
-            return _docx(
-                documents.briefing(listings, date_from=date_from, date_to=date_to),
-                f"briefing-{date_to}.docx",
-            )
-        actions = list(
-            selectors.actions(request.user, status=ActionStatus.CONFIRMED)
-            .filter(decided_on__range=(date_from, date_to))
-            .order_by("decided_on")
+        issue = (
+            services.issue_briefing if kind == "briefing" else services.issue_accountability_report
         )
-        return _docx(
-            documents.accountability_report(actions, date_from=date_from, date_to=date_to),
-            f"accountability-report-{date_to}.docx",
-        )
+        try:
+            document = issue(request.user, date_from=date_from, date_to=date_to)
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            return serve(document)
     return render(
         request, "accountability/reports.html", {"form": form, "policy": current_policy()}
     )

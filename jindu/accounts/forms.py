@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 from jindu.orgs.models import OrgUnit
 
 from .models import User
@@ -19,11 +20,12 @@ class LoginForm(AuthenticationForm):
 class UserForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "role", "unit", "phone", "email", "is_active"]
+        fields = ["full_name", "role", "unit", "phone", "email", "api_access", "is_active"]
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.restrict(actor, VIEW).filter(is_active=True)
+        use_picker(self.fields["unit"], "units")
 
 
 class UserCreateForm(UserForm):
@@ -47,6 +49,27 @@ class PasswordForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("confirm"):
             self.add_error("confirm", _("The two passwords differ."))
         return data
+
+
+class OwnPasswordForm(PasswordForm):
+    """Changing one's own password asks for the current one: a session left open on a
+    shared office computer must not be enough to take the account over."""
+
+    current = forms.CharField(
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current", "password", "confirm"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current(self):
+        value = self.cleaned_data["current"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(_("The current password is not right."))
+        return value
 
 
 class UserFilterForm(forms.Form):

@@ -1,10 +1,10 @@
 """Actions on user accounts: created and changed by the office administrator only."""
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
@@ -14,7 +14,16 @@ from jindu.core.scoping import require_office
 from .models import User
 from .roles import ROLE_UNIT_KINDS, Role
 
-ACCOUNT_FIELDS = ("full_name", "role", "unit", "phone", "email", "is_active")
+ACCOUNT_FIELDS = (
+    "full_name",
+    "role",
+    "unit",
+    "phone",
+    "email",
+    "is_active",
+    "integration_purpose",
+    "api_access",
+)
 
 
 def _check_role_unit(user: User) -> None:
@@ -70,9 +79,51 @@ def create_user(
     except ValidationError as exc:
         raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
     user.set_password(password)
+    # A password someone else chose is an initial password: changed at the first login.
+    user.must_change_password = actor is not None
     user.save()
     audit.record_create(actor, user)
     return user
+
+
+@transaction.atomic
+def create_users(actor, accounts: list[dict], *, password: str) -> list[User]:
+    """Several accounts with one initial password (the demo county's logins), each checked
+    and audited as ``create_user`` does. The password is checked against every account and
+    hashed once: a slow hash (Argon2, about a second here) per account was most of the
+    demo's account time. ``accounts`` are ``create_user``'s keyword arguments without the
+    password, plus optionally ``api_access``."""
+    require_office(actor)
+    taken = set(
+        User.objects.filter(username__in=[a["username"].strip() for a in accounts]).values_list(
+            "username", flat=True
+        )
+    )
+    users = []
+    for fields in accounts:
+        fields = dict(fields)
+        username = fields.pop("username").strip()
+        if username in taken or User.objects.filter(username__iexact=username).exists():
+            raise Refused(_("This username is taken."), field="username")
+        api_access = fields.pop("api_access", False)
+        user = User(username=username, api_access=api_access, **fields)
+        user.full_name = user.full_name.strip()
+        _check_role_unit(user)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise Refused(
+                exc.messages[0], field="password", errors={"password": exc.messages}
+            ) from exc
+        user.must_change_password = actor is not None
+        users.append(user)
+        taken.add(username)
+    hashed = make_password(password)
+    for user in users:
+        user.password = hashed
+        user.save()
+        audit.record_create(actor, user)
+    return users
 
 
 @transaction.atomic
@@ -87,9 +138,12 @@ def update_user(actor, user: User, **changes) -> User:
     _check_role_unit(user)
     if actor is not None and user.pk == actor.pk and not user.is_active:
         raise Refused(_("You cannot deactivate your own account."), field="is_active")
-    user.save()
-    if not user.is_active:
-        Token.objects.filter(user=user).delete()
+    user.save()  # a deactivation revokes the API tokens (accounts.signals)
+    if user.is_active and not user.may_use_api:
+        # A token outlives no right to it: withdrawing API access ends it.
+        from . import tokens
+
+        tokens.revoke_all(user, reason="api_access_withdrawn")
     audit.record_update(actor, user, before)
     return user
 
@@ -103,16 +157,13 @@ def set_password(actor, user: User, password: str) -> None:
     except ValidationError as exc:
         raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = actor is not None and actor.pk != user.pk
+    user.save(update_fields=["password", "must_change_password"])
     audit.record(actor, AuditAction.UPDATE, user, changes={"password": ["***", "***"]})
 
 
-@transaction.atomic
-def issue_token(user: User, *, renew: bool = False) -> Token:
-    """The user's API token; ``renew`` replaces it, so the old one stops working at once."""
-    if renew:
-        Token.objects.filter(user=user).delete()
-    token, created = Token.objects.get_or_create(user=user)
-    if created:
-        audit.record(user, AuditAction.TOKEN, user, model_label="accounts.User")
-    return token
+def issue_token(user: User, *, name: str = "", days: int | None = None):
+    """A new named API token with an expiry; returns (token row, raw key shown once)."""
+    from . import tokens
+
+    return tokens.issue(user, name=name, days=days)

@@ -1,17 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.authtoken.models import Token
 
 from jindu.core.errors import Refused
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 
 from . import services
-from .forms import LoginForm, PasswordForm, UserCreateForm, UserFilterForm, UserForm
+from .forms import (
+    LoginForm,
+    OwnPasswordForm,
+    PasswordForm,
+    UserCreateForm,
+    UserFilterForm,
+    UserForm,
+)
 from .models import User
 
 
@@ -101,7 +108,7 @@ def user_password(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = PasswordForm(request.POST or None)
+    form = OwnPasswordForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_password(request.user, request.user, form.cleaned_data["password"])
@@ -111,12 +118,97 @@ def profile(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:profile")
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"form": form, "token": token})
+    return _profile(request, form)
+
+
+def _profile(request, form, new_token: str = ""):
+    from .models import ApiToken
+
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "may_use_api": request.user.may_use_api,
+        },
+    )
 
 
 @require_POST
 def token_renew(request):
-    services.issue_token(request.user, renew=True)
-    messages.success(request, _("A new API token was issued; the old one no longer works."))
+    if not request.user.may_use_api:
+        raise PermissionDenied
+    """Issue a new named token and show it this once (only its hash is kept)."""
+    _token, raw = services.issue_token(request.user, name=request.POST.get("name", "")[:100])
+    return _profile(request, PasswordForm(), new_token=raw)
+
+
+@require_POST
+def token_revoke(request, pk):
+    from . import tokens
+    from .models import ApiToken
+
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke(request.user, token)
+    messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_view(request):
+    """The second factor: enrol (scan the key, confirm with a code, keep the recovery codes)
+    or enter a code (or a recovery code)."""
+    from django import forms as djforms
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from . import otp
+
+    class CodeForm(djforms.Form):
+        code = djforms.CharField(label=_("One-time code"), max_length=20)
+
+    form = CodeForm(request.POST or None)
+    target = request.GET.get("next", "") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    device = otp.totp_device(request.user)
+    if device is None:
+        pending = otp.start_enrolment(request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                codes = otp.confirm_enrolment(request, pending, form.cleaned_data["code"])
+            except Refused as exc:
+                apply_refusal(form, exc)
+            else:
+                return render(
+                    request, "accounts/otp.html", {"recovery_codes": codes, "next": target}
+                )
+        return render(
+            request,
+            "accounts/otp.html",
+            {"form": form, "enrol": pending, "secret": _base32(pending.bin_key), "next": target},
+        )
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(request, form.cleaned_data["code"]):
+            return redirect(target)
+        form.add_error("code", _("The code is wrong or has expired."))
+    return render(request, "accounts/otp.html", {"form": form, "next": target})
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+@require_POST
+def user_otp_reset(request, pk: int):
+    from . import otp
+
+    require_office_user(request)
+    target = get_scoped_or_404(User, request.user, pk)
+    otp.reset_second_factor(request.user, target)
+    messages.success(request, _("The second factor was reset; the user enrols again."))
+    return redirect("accounts:user_edit", pk=pk)

@@ -1,6 +1,6 @@
 """The REST layer's base classes: every endpoint reads through the scoping layer."""
 
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
@@ -39,3 +39,24 @@ def refused_to_validation(exc: Refused) -> serializers.ValidationError:
     if exc.errors:
         return serializers.ValidationError({k: [str(m) for m in v] for k, v in exc.errors.items()})
     return serializers.ValidationError({"non_field_errors": [str(exc.message)]})
+
+
+def call_service(fn, *args, **kwargs):
+    """Run a service; validation refusals become 400 field errors, others keep their status
+    (the exception handler maps them: 403, 404, 409 with ``basis``)."""
+    try:
+        return fn(*args, **kwargs)
+    except Refused as exc:
+        if exc.status == 400:
+            raise refused_to_validation(exc) from exc
+        raise
+
+
+class CreateViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read and create through services; no update or delete unless a subclass adds it."""

@@ -30,6 +30,8 @@ def exception_handler(exc, context):
             body["basis"] = exc.basis
         if exc.errors:
             body["errors"] = {k: [str(m) for m in v] for k, v in exc.errors.items()}
+        for key, value in getattr(exc, "extra", {}).items():
+            body.setdefault(key, value)
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         errors = (

@@ -3,10 +3,18 @@
 import datetime
 
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+# Dates a query or a body may name: wide enough for any record, narrow enough that adding a
+# period to them never overflows Python's date (year 9999).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 
-def int_param(request, name: str) -> int | None:
+
+def int_param(
+    request, name: str, *, min_value: int | None = None, max_value: int | None = None
+) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -16,6 +24,33 @@ def int_param(request, name: str) -> int | None:
         raise ValidationError({name: [_("Must be a whole number.")]}) from None
     if not -(2**63) <= value < 2**63:  # beyond any id; SQLite would overflow
         raise ValidationError({name: [_("Must be a whole number.")]})
+    if (min_value is not None and value < min_value) or (
+        max_value is not None and value > max_value
+    ):
+        raise ValidationError(
+            {
+                name: [
+                    _("Must be between %(min)s and %(max)s.") % {"min": min_value, "max": max_value}
+                ]
+            }
+        )
+    return value
+
+
+def year_param(request, name: str = "year") -> int | None:
+    return int_param(request, name, min_value=EARLIEST.year, max_value=LATEST.year)
+
+
+def check_date_range(value: datetime.date, name: str) -> datetime.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError(
+            {
+                name: [
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+                ]
+            }
+        )
     return value
 
 
@@ -33,9 +68,10 @@ def date_param(request, name: str) -> datetime.date | None:
     if raw in (None, ""):
         return None
     try:
-        return datetime.date.fromisoformat(raw)
+        value = datetime.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    return check_date_range(value, name)
 
 
 def bool_param(request, name: str) -> bool | None:
@@ -43,3 +79,9 @@ def bool_param(request, name: str) -> bool | None:
     if raw in (None, ""):
         return None
     return raw.lower() in ("1", "true", "yes")
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """Apply a view's ``filterset_class`` (a ``jindu.core.filters.SelectorFilterSet``): the
+    same parse as the page's; an invalid parameter answers 400 naming it. drf-spectacular
+    documents the parameters from the FilterSet (its django-filter extension)."""

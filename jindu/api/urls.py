@@ -5,13 +5,23 @@ from jindu.accountability.api import (
     ActionViewSet,
     AnnualAssessmentViewSet,
     AssignmentViewSet,
+    CityListingViewSet,
     EligibilityView,
     InspectionViewSet,
 )
-from jindu.accounts.api import MeView, TokenView
+from jindu.accounts.api import MeView, TokenView, TokenViewSet
 from jindu.control.api import router_registrations as control_routes
 from jindu.control.api import urlpatterns_extra as control_urls
+from jindu.documents.api import DocumentViewSet
+from jindu.enforcement.api import router_registrations as enforcement_routes
+from jindu.enforcement.api import urlpatterns_extra as enforcement_urls
+from jindu.indicators.api import router_registrations as indicator_routes
+from jindu.indicators.api import urlpatterns_extra as indicator_urls
 from jindu.orgs.api import MemberUnitViewSet, OrgUnitViewSet, PositionViewSet, StationViewSet
+from jindu.precursors.api import router_registrations as precursor_routes
+from jindu.precursors.api import urlpatterns_extra as precursor_urls
+from jindu.prevention.api import router_registrations as prevention_routes
+from jindu.prevention.api import urlpatterns_extra as prevention_urls
 from jindu.rectification.api import (
     ApplicationViewSet,
     AssessmentViewSet,
@@ -27,7 +37,19 @@ from jindu.supervision.api import (
     ReportViewSet,
 )
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Object ids in paths are numbers: anything else is a 404 from the URL resolver, never
+    a ValueError in a view (unless a viewset declares its own ``lookup_value_regex``)."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not getattr(viewset, "lookup_value_regex", None):
+            viewset.lookup_value_regex = "[0-9]{1,18}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
+router.register("auth/tokens", TokenViewSet, basename="api-token")
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
 router.register("member-units", MemberUnitViewSet, basename="member-unit")
 router.register("stations", StationViewSet, basename="station")
@@ -46,7 +68,17 @@ router.register("accountability-actions", ActionViewSet, basename="accountabilit
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("assistance-assignments", AssignmentViewSet, basename="assistance-assignment")
 router.register("annual-assessments", AnnualAssessmentViewSet, basename="annual-assessment")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("city-listings", CityListingViewSet, basename="city-listing")
 for prefix, viewset, basename in control_routes:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in enforcement_routes:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in precursor_routes:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in prevention_routes:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in indicator_routes:
     router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
@@ -55,5 +87,9 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("eligibility/", EligibilityView.as_view(), name="eligibility"),
     *control_urls,
+    *enforcement_urls,
+    *precursor_urls,
+    *prevention_urls,
+    *indicator_urls,
     path("", include(router.urls)),
 ]

@@ -13,15 +13,24 @@ def _valid_ip(value: str) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    # Behind nginx the real address is the first X-Forwarded-For entry; nginx is configured to
-    # overwrite that header (docs/deploy.md), so it cannot be forged from outside. Without the
-    # proxy (BEHIND_TLS_PROXY off) anyone could send the header, so only REMOTE_ADDR counts,
-    # as for login throttling. A value that is not an address is not recorded (the column is
-    # an address type on PostgreSQL and would refuse it, failing the change itself).
+    """The client's address. X-Forwarded-For is believed only when the request comes from a
+    trusted proxy (``TRUSTED_PROXIES``: nginx, which appends the address it saw); walking the
+    header from the right, the first address that is not a trusted proxy is the client. From
+    anywhere else the header could be forged, so only REMOTE_ADDR counts. This is the address
+    the lockout (django-axes, ``AXES_CLIENT_IP_CALLABLE``) and the audit trail both use. A
+    value that is not an address is not recorded (PostgreSQL's column would refuse it)."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR") or "")
+    trusted = set(getattr(settings, "TRUSTED_PROXIES", ()) or ())
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "BEHIND_TLS_PROXY", False):
-        return _valid_ip(forwarded.split(",")[0])
-    return _valid_ip(request.META.get("REMOTE_ADDR") or "")
+    if not forwarded or remote not in trusted:
+        return remote
+    for hop in reversed([h for h in forwarded.split(",") if h.strip()]):
+        address = _valid_ip(hop)
+        if address is None:
+            return remote
+        if address not in trusted:
+            return address
+    return remote
 
 
 class AuditContextMiddleware:

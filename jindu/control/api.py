@@ -18,32 +18,28 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.accounts.roles import Role
-from jindu.api.base import ScopedReadOnlyViewSet
-from jindu.api.filters import choice_param, date_param, int_param
+from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, call_service
+from jindu.api.filters import FilterSetBackend, choice_param, date_param, int_param
 from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
-from jindu.rectification.api import CreateViewSet, _call
 
 from . import followups, leave, moves, relapse, selectors, services
+from .filters import FileAccessFilter, FollowUpFilter, PersonFilter
 from .models import (
     ContactLog,
     ControlAssignment,
     ControlOrder,
     FileAccess,
     FollowUp,
-    FollowUpKind,
-    FollowUpStatus,
     LeaveRequest,
     LeaveStatus,
     OrderKind,
     Person,
-    PersonStatus,
     RelapseReport,
     RelapseStatus,
     ResidenceChange,
     RiskAssessment,
-    RiskLevel,
     SickDisabled,
     StatusChange,
     TestResult,
@@ -66,6 +62,7 @@ from .serializers import (
     MoveReportSerializer,
     MoveSerializer,
     PersonFileSerializer,
+    PersonLookupSerializer,
     PersonSerializer,
     RelapseAcceptSerializer,
     RelapseCheckSerializer,
@@ -83,6 +80,71 @@ class CreateUpdateViewSet(CreateViewSet, mixins.UpdateModelMixin):
     pass
 
 
+def file_not_open(person_id) -> PermissionDenied:
+    return PermissionDenied(
+        _("Open the person's file first, giving the reason: POST /api/v1/persons/%(id)s/open/.")
+        % {"id": person_id}
+    )
+
+
+class PersonFileRequired:
+    """A person's sub-records are part of the file (戒毒条例第七条): reading them needs an
+    opening with a reason (``FileAccess``) within its grant time. A list shows only the
+    persons whose file the caller has open; ``?person=`` of a closed file answers 403. The
+    integration accounts the office designates (``User.integration_purpose``) read without
+    an opening, and each of their reads is logged with the stated purpose."""
+
+    def _integration(self) -> bool:
+        return bool(getattr(self.request.user, "integration_purpose", ""))
+
+    def _log_integration_read(self) -> None:
+        from jindu.audit.models import AuditAction
+        from jindu.audit.services import record
+
+        record(
+            self.request.user,
+            AuditAction.READ,
+            model_label=self.queryset.model._meta.label,
+            object_id=str(self.kwargs.get("pk", "")),
+            object_repr=self.request.user.integration_purpose[:200],
+            changes={
+                "purpose": self.request.user.integration_purpose,
+                "query": {k: v[:100] for k, v in self.request.query_params.items()},
+            },
+        )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.method not in ("GET", "HEAD") or self.action != "list":
+            return queryset
+        if self._integration():
+            return queryset
+        person = int_param(self.request, "person")
+        if person is not None and not services.has_open_file(self.request.user, person):
+            if Person.objects.restrict(self.request.user).filter(pk=person).exists():
+                raise file_not_open(person)
+        return queryset.filter(person_id__in=services.open_person_ids(self.request.user))
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method in ("GET", "HEAD") and not self._integration():
+            if not services.has_open_file(self.request.user, obj.person_id):
+                raise file_not_open(obj.person_id)
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and self._integration()
+        ):
+            self._log_integration_read()
+        return response
+
+
 def _by_person(viewset, queryset):
     if (person := int_param(viewset.request, "person")) is not None:
         queryset = queryset.filter(person_id=person)
@@ -93,15 +155,6 @@ PERSON_PARAM = OpenApiParameter("person", OpenApiTypes.INT)
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT, description="residence in subtree"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=PersonStatus.values),
-            OpenApiParameter("risk_level", OpenApiTypes.STR, enum=RiskLevel.values),
-            OpenApiParameter("q", OpenApiTypes.STR, description="part of the name"),
-            OpenApiParameter("id_number", OpenApiTypes.STR, description="exact, in full"),
-        ]
-    ),
     create=extend_schema(
         description="Register a person. A duplicate identity number answers 409 with "
         "`existing`: the id of the record if you may see it, else null."
@@ -114,23 +167,36 @@ class PersonViewSet(CreateUpdateViewSet):
 
     queryset = Person.objects.all()
     serializer_class = PersonSerializer
+    # The page's filters and the API's are one FilterSet (control/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = PersonFilter
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.request
-        if (org_unit := int_param(request, "org_unit")) is not None:
-            path = OrgUnit.objects.filter(pk=org_unit).values_list("path", flat=True).first()
-            queryset = queryset.filter(residence_unit__path__startswith=path or "-")
-        if status_ := choice_param(request, "status", PersonStatus.values):
-            queryset = queryset.filter(status=status_)
-        if level := choice_param(request, "risk_level", RiskLevel.values):
-            queryset = queryset.filter(risk_level=level)
-        if q := request.query_params.get("q", "").strip():
-            queryset = queryset.filter(name__icontains=q)
-        if id_number := request.query_params.get("id_number", "").strip():
-            found = services.find_by_id_number(request.user, id_number)
-            queryset = queryset.filter(pk=found.pk if found else None)
-        return queryset
+        if "id_number" in self.request.query_params:
+            # A number in a URL ends up in every access log on the way (gunicorn, nginx).
+            raise ValidationError(
+                {
+                    "id_number": [
+                        _(
+                            "Identity numbers are not accepted in a URL: look a number up with "
+                            'POST /api/v1/persons/lookup/ {"id_number": …}.'
+                        )
+                    ]
+                }
+            )
+        return super().get_queryset()
+
+    @extend_schema(request=PersonLookupSerializer, responses=PersonSerializer(many=True))
+    # The answer is a plain list of 0 or 1 (no pages), and the schema says so.
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def lookup(self, request):
+        """Exact lookup of an identity number, in the body so that no log holds it:
+        `{"id_number"}` → the matching person within your area (a list of 0 or 1)."""
+        body = PersonLookupSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        found = services.find_by_id_number(request.user, body.validated_data["id_number"])
+        people = [found] if found is not None else []
+        return Response(self.get_serializer(people, many=True).data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -151,7 +217,7 @@ class PersonViewSet(CreateUpdateViewSet):
         person = get_scoped_or_404(Person, request.user, pk)
         body = FileOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        opened = _call(
+        opened = call_service(
             services.open_file,
             request.user,
             person,
@@ -167,13 +233,13 @@ class PersonViewSet(CreateUpdateViewSet):
         person = self.get_object()
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.move_residence, request.user, person, **body.validated_data)
+        call_service(services.move_residence, request.user, person, **body.validated_data)
         person.refresh_from_db()
         return Response(PersonSerializer(person, context={"request": request}).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class RiskAssessmentViewSet(CreateViewSet):
+class RiskAssessmentViewSet(PersonFileRequired, CreateViewSet):
     """Risk assessments; a person's current level is the latest one's."""
 
     queryset = RiskAssessment.objects.all()
@@ -193,7 +259,7 @@ class RiskAssessmentViewSet(CreateViewSet):
         "(`end_date` with `end_kind`). What the law refuses answers 409 with its `basis`."
     ),
 )
-class ControlOrderViewSet(CreateUpdateViewSet):
+class ControlOrderViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Community detox, community rehab and compulsory isolation orders."""
 
     queryset = ControlOrder.objects.all()
@@ -207,7 +273,7 @@ class ControlOrderViewSet(CreateUpdateViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class ControlAssignmentViewSet(CreateUpdateViewSet):
+class ControlAssignmentViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Who is responsible for each person, from when to when (PATCH `end_date` to end)."""
 
     queryset = ControlAssignment.objects.all()
@@ -218,7 +284,7 @@ class ControlAssignmentViewSet(CreateUpdateViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class StatusChangeViewSet(CreateViewSet):
+class StatusChangeViewSet(PersonFileRequired, CreateViewSet):
     """The history of each person's status; a new row changes the current status."""
 
     queryset = StatusChange.objects.all()
@@ -229,7 +295,7 @@ class StatusChangeViewSet(CreateViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class SickDisabledViewSet(CreateUpdateViewSet):
+class SickDisabledViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Sick and disabled persons (涉毒病残); PATCH `admitted_date` records the admission."""
 
     queryset = SickDisabled.objects.all()
@@ -247,7 +313,7 @@ class SickDisabledViewSet(CreateUpdateViewSet):
         ]
     )
 )
-class UrineTestViewSet(CreateViewSet):
+class UrineTestViewSet(PersonFileRequired, CreateViewSet):
     """Urine and hair tests. A positive, refused or missed test raises a follow-up."""
 
     queryset = UrineTest.objects.all()
@@ -289,7 +355,7 @@ class RelapseReportViewSet(CreateViewSet):
         body = RelapseAcceptSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(
+            call_service(
                 relapse.accept_relapse_report,
                 request.user,
                 report,
@@ -305,7 +371,7 @@ class RelapseReportViewSet(CreateViewSet):
         body = RelapseCheckSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(relapse.check_relapse_report, request.user, report, **body.validated_data)
+            call_service(relapse.check_relapse_report, request.user, report, **body.validated_data)
         )
 
     @extend_schema(request=RelapseCloseSerializer, responses=RelapseReportSerializer)
@@ -316,7 +382,7 @@ class RelapseReportViewSet(CreateViewSet):
         body = RelapseCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(relapse.close_relapse_report, request.user, report, **body.validated_data)
+            call_service(relapse.close_relapse_report, request.user, report, **body.validated_data)
         )
 
 
@@ -335,7 +401,7 @@ class RelapseReportViewSet(CreateViewSet):
         "approval in advance (status `requested`); a shorter absence is recorded as approved."
     ),
 )
-class LeaveRequestViewSet(CreateViewSet):
+class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
     """Leave from the county: request → approve or refuse → extend → return (销假); leave not
     returned from after its end becomes overdue and counts toward a serious breach
     (条例第二十条)."""
@@ -360,7 +426,7 @@ class LeaveRequestViewSet(CreateViewSet):
         body = LeaveDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(
+            call_service(
                 leave.decide_leave, request.user, leave_request, approve=True, **body.validated_data
             )
         )
@@ -373,7 +439,7 @@ class LeaveRequestViewSet(CreateViewSet):
         body = LeaveDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(
+            call_service(
                 leave.decide_leave,
                 request.user,
                 leave_request,
@@ -390,7 +456,7 @@ class LeaveRequestViewSet(CreateViewSet):
         body = LeaveExtendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(leave.extend_leave, request.user, leave_request, **body.validated_data)
+            call_service(leave.extend_leave, request.user, leave_request, **body.validated_data)
         )
 
     @extend_schema(request=LeaveReturnSerializer, responses=LeaveRequestSerializer)
@@ -402,12 +468,12 @@ class LeaveRequestViewSet(CreateViewSet):
         body = LeaveReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
-            _call(leave.record_return, request.user, leave_request, **body.validated_data)
+            call_service(leave.record_return, request.user, leave_request, **body.validated_data)
         )
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class ContactLogViewSet(CreateViewSet):
+class ContactLogViewSet(PersonFileRequired, CreateViewSet):
     """Visits and conversations of the responsible workers (帮教走访、谈话)."""
 
     queryset = ContactLog.objects.all()
@@ -418,7 +484,7 @@ class ContactLogViewSet(CreateViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
-class ResidenceChangeViewSet(ScopedReadOnlyViewSet):
+class ResidenceChangeViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
     """Moves (变更执行地, 条例第二十二条). Recorded with `POST /persons/{id}/move/`; under a
     community order the person reports to the new place by `report_due`."""
 
@@ -437,35 +503,20 @@ class ResidenceChangeViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         return Response(
             self.get_serializer(
-                _call(moves.record_move_report, request.user, move, **body.validated_data)
+                call_service(moves.record_move_report, request.user, move, **body.validated_data)
             ).data
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=FollowUpKind.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=FollowUpStatus.values),
-        ]
-    )
-)
-class FollowUpViewSet(ScopedReadOnlyViewSet):
+class FollowUpViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
     """What a rule asks the responsible worker to do (after a positive, refused or missed
     test, a serious breach, a late report, an expiry, three clean years), and proposals of
     escalation (禁毒法第三十八条) for a person to decide. Raised by the rules; closed here."""
 
     queryset = FollowUp.objects.all()
     serializer_class = ControlFollowUpSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if kind := choice_param(self.request, "kind", FollowUpKind.values):
-            queryset = queryset.filter(kind=kind)
-        if status_ := choice_param(self.request, "status", FollowUpStatus.values):
-            queryset = queryset.filter(status=status_)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = FollowUpFilter
 
     @extend_schema(request=ControlFollowUpCloseSerializer, responses=ControlFollowUpSerializer)
     @action(detail=True, methods=["post"])
@@ -476,42 +527,27 @@ class FollowUpViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         return Response(
             self.get_serializer(
-                _call(followups.close_follow_up, request.user, follow_up, **body.validated_data)
+                call_service(
+                    followups.close_follow_up, request.user, follow_up, **body.validated_data
+                )
             ).data
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("user", OpenApiTypes.INT, description="who opened the file"),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ]
-    )
-)
 class FileAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The log of every opening of a person's full file (who, when, which person, why).
     The county office administrator's alone; everyone else is answered 403."""
 
     queryset = FileAccess.objects.all()
     serializer_class = FileAccessSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = FileAccessFilter
 
     def get_queryset(self):
         user = self.request.user
         if scope_for(user).role != Role.OFFICE_ADMIN:
             raise PermissionDenied()
-        queryset = _by_person(self, FileAccess.objects.restrict(user)).select_related(
-            "user", "person"
-        )
-        if (user_id := int_param(self.request, "user")) is not None:
-            queryset = queryset.filter(user_id=user_id)
-        if date_from := date_param(self.request, "date_from"):
-            queryset = queryset.filter(at__date__gte=date_from)
-        if date_to := date_param(self.request, "date_to"):
-            queryset = queryset.filter(at__date__lte=date_to)
-        return queryset
+        return FileAccess.objects.restrict(user)
 
 
 # ---------------------------------------------------------------- the five targets

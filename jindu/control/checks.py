@@ -23,6 +23,38 @@ def control_policy_loads(app_configs, **kwargs):
 
 
 @register()
+def code_labels_match(app_configs, **kwargs):
+    """One vocabulary: the Chinese label the pages show for a code (the choices' translation)
+    must be the rule book's name for it ([codes]); refuse to start on a mismatch."""
+    from django.utils import translation
+
+    from . import policy
+
+    try:
+        book = policy.control_policy()
+    except PolicyError:
+        return []  # control.E001 reports it
+    errors = []
+    with translation.override("zh-hans"):
+        for name in policy.CODE_CHOICES:
+            choices = policy.code_choices(name)
+            for code in book.code_list(name):
+                if code.code not in choices.values:
+                    continue  # control/tests/test_policy.py checks the sets themselves
+                label = str(choices(code.code).label)
+                if label != code.name:
+                    errors.append(
+                        Error(
+                            f"{book.source}: codes.{name}: {code.code!r} is named "
+                            f"“{code.name}” but the pages show “{label}”",
+                            hint="Make the translation of the choice the rule book's name.",
+                            id="control.E003",
+                        )
+                    )
+    return errors
+
+
+@register()
 def field_encryption_key(app_configs, **kwargs):
     """Production must not start without the key that protects identity and phone numbers:
     failing at start-up beats failing at the first registration."""

@@ -29,6 +29,11 @@ def record_contact(
         raise Refused(_("Choose a visit, a conversation or a phone call."), field="kind")
     not_in_future(date, "date")
     not_before(date, person.first_found_date, "date", _("The date is before the person was found."))
+    if assignment is None:
+        # Attributed to the person's current assignment, whichever entry point recorded it.
+        assignment = (
+            person.assignments.filter(end_date__isnull=True).order_by("-start_date").first()
+        )
     if assignment is not None and assignment.person_id != person.pk:
         raise Refused(_("That assignment is for another person."), field="assignment")
     if not summary.strip():

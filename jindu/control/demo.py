@@ -14,7 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from jindu.orgs.demo import _Names
+from jindu.orgs.demo import Names
 from jindu.orgs.models import OrgUnit, UnitKind
 
 from . import orders, relapse, rules, services
@@ -64,7 +64,9 @@ def _residences() -> tuple[list[OrgUnit], list[OrgUnit]]:
 
 
 def _tests(rng, person: Person, start: datetime.date, today: datetime.date, every: int) -> None:
-    """Tests at the schedule's pace over the whole term so far, mostly negative."""
+    """Tests at the schedule's pace over the whole term so far, mostly negative (written
+    together: ``orders.record_tests``)."""
+    tests = []
     day = start + datetime.timedelta(days=20)
     while day < today:
         draw = rng.random()
@@ -77,13 +79,14 @@ def _tests(rng, person: Person, start: datetime.date, today: datetime.date, ever
             if draw < 0.99
             else TestResult.REFUSED
         )
-        orders.record_test(
-            None, person, date=day, result=result, place="乡镇禁毒办", tested_by="禁毒社工"
+        tests.append(
+            {"date": day, "result": result, "place": "乡镇禁毒办", "tested_by": "禁毒社工"}
         )
         day += datetime.timedelta(days=every + rng.randint(-3, 3))
+    orders.record_tests(None, person, tests)
 
 
-def _person(rng, names: _Names, home: OrgUnit, today: datetime.date) -> Person:
+def _person(rng, names: Names, home: OrgUnit, today: datetime.date) -> Person:
     male = rng.random() < 0.82
     birth = _day(rng, datetime.date(1966, 1, 1), datetime.date(2003, 12, 31))
     found = _day(rng, max(birth.replace(year=birth.year + 18), datetime.date(2010, 1, 1)), today)
@@ -107,7 +110,7 @@ def _person(rng, names: _Names, home: OrgUnit, today: datetime.date) -> Person:
     )
 
 
-def _history(rng, names: _Names, person: Person, today: datetime.date) -> None:
+def _history(rng, names: Names, person: Person, today: datetime.date) -> None:
     found = person.first_found_date
     level = rng.choices(["low", "medium", "high"], weights=[50, 35, 15])[0]
     services.assess_risk(
@@ -225,7 +228,7 @@ def load_demo_control(today: datetime.date | None = None) -> int:
         return 0
     today = today or timezone.localdate()
     rng = random.Random(SEED)
-    names = _Names(rng)
+    names = Names(rng)
     first, others = _residences()
     if not first:
         return 0

@@ -106,6 +106,7 @@ def _notify(follow_up: FollowUp) -> int:
     }
     return notify(
         sorted(users, key=lambda u: u.pk),
+        kind="follow_up",
         key=f"control-follow-up:{follow_up.pk}",
         text=text,
         url=reverse("control:person_detail", args=[person.pk]),

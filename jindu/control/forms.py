@@ -6,15 +6,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit
 
+from . import selectors
 from .models import (
     WRITE_ROLES,
     AccessReason,
     ContactKind,
     EndKind,
-    FollowUpKind,
     Gender,
     NotExecutedReason,
     OrderKind,
@@ -25,8 +26,7 @@ from .models import (
     TestResult,
 )
 from .policy import control_policy
-
-RESIDENCE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.GRID)
+from .selectors import RESIDENCE_LEVELS
 
 
 def _all(label, choices):
@@ -51,71 +51,9 @@ def residence_units(user):
     )
 
 
+# A province's thousands of townships make a list nobody can use (and a slow page): the
+# unit pickers then offer its counties.
 MAX_UNIT_CHOICES = 300
-
-
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name contains"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    unit = forms.ModelChoiceField(
-        label=_("Township or unit"),
-        required=False,
-        queryset=OrgUnit.objects.none(),
-        empty_label=_("All"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_all(_("All"), PersonStatus.choices)
-    )
-    risk_level = forms.ChoiceField(
-        label=_("Risk"), required=False, choices=_all(_("All"), RiskLevel.choices)
-    )
-    drug_type = forms.ChoiceField(label=_("Drug type"), required=False)
-    order_kind = forms.ChoiceField(
-        label=_("Order running"), required=False, choices=_all(_("All"), OrderKind.choices)
-    )
-    assignment = forms.ChoiceField(
-        label=_("Control assignment"),
-        required=False,
-        choices=[("", _("All")), ("yes", _("Assigned")), ("no", _("No assignment"))],
-    )
-    sick = forms.BooleanField(label=_("Sick or disabled"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.restrict(user, VIEW).filter(is_active=True).order_by("path")
-        townships = units.filter(level=UnitLevel.TOWNSHIP)
-        # One township: its villages and grids too. Several (a county office, a station):
-        # its townships. A province's thousands of townships make a list nobody can use
-        # (and a slow page): its counties then.
-        several = townships[: MAX_UNIT_CHOICES + 1].count()
-        if several > MAX_UNIT_CHOICES:
-            queryset = units.filter(level=UnitLevel.COUNTY)
-        elif several > 1:
-            queryset = townships
-        else:
-            queryset = units.filter(level__in=(UnitLevel.TOWNSHIP, *RESIDENCE_LEVELS))
-        # Any unit in scope is a valid filter (a link may name a village); the list offers
-        # the level that fits, plus the one chosen.
-        field = self.fields["unit"]
-        field.queryset = units.filter(
-            level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP, *RESIDENCE_LEVELS)
-        )
-        offered = list(queryset)
-        chosen = self.data.get(self.add_prefix("unit")) if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(u.pk) != str(chosen) for u in offered):
-            offered += list(field.queryset.filter(pk=chosen))
-        field.widget.choices = [("", field.empty_label), *((u.pk, str(u)) for u in offered)]
-        self.fields["drug_type"].choices = _all(_("All"), drug_type_choices())
-
-    def filters(self) -> dict:
-        """The filters that were given and valid (an invalid one is ignored, and shown)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 class IdSearchForm(forms.Form):
@@ -158,7 +96,7 @@ class PersonForm(forms.Form):
     )
     first_found_date = forms.DateField(label=_("First found"), widget=DateInput())
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, user, person=None, **kwargs):
@@ -169,6 +107,7 @@ class PersonForm(forms.Form):
             units = self.fields["residence_unit"]
             units.queryset = residence_units(user)
             units.label_from_instance = _unit_label
+            use_picker(units, "units", level="village,grid")
         else:
             del self.fields["residence_unit"]
             del self.fields["first_found_date"]
@@ -221,29 +160,11 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A move may leave the user's area (变更执行地 to another township, 条例第二十二条):
-        # any village or community of the same county; the file then follows the person.
-        county = _county_of(user)
-        destinations = (
-            OrgUnit.objects.filter(
-                level=UnitLevel.VILLAGE, is_active=True, path__startswith=county.path
-            )
-            .select_related("parent")
-            .order_by("path")
-            if county is not None
-            else OrgUnit.objects.none()
-        )
-        self.fields["residence_unit"].queryset = residence_units(user) | destinations
+        # The service decides where a move may go (selectors.move_destinations); the form
+        # only offers the same units.
+        self.fields["residence_unit"].queryset = selectors.move_destinations(user)
         self.fields["residence_unit"].label_from_instance = _unit_label
-
-
-def _county_of(user) -> OrgUnit | None:
-    unit = getattr(user, "unit", None)
-    if unit is None:
-        return None
-    if unit.level == UnitLevel.COUNTY:
-        return unit
-    return unit.ancestors().filter(level=UnitLevel.COUNTY).order_by("-path").first()
+        use_picker(self.fields["residence_unit"], "move-destinations")
 
 
 class FindingForm(forms.Form):
@@ -251,7 +172,10 @@ class FindingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     source = forms.CharField(label=_("Source"), max_length=60, required=False)
     circumstances = forms.CharField(
-        label=_("Circumstances"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        label=_("Circumstances"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -259,6 +183,7 @@ class RiskForm(forms.Form):
     level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     factors = forms.CharField(
+        max_length=2000,
         label=_("Factors"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -266,7 +191,7 @@ class RiskForm(forms.Form):
     )
     assessor_name = forms.CharField(label=_("Assessed by"), max_length=100, required=False)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=2000, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_factors(self):
@@ -296,6 +221,7 @@ class AssignForm(forms.Form):
             .filter(is_active=True, role__in=WRITE_ROLES)
             .order_by("username")
         )
+        use_picker(self.fields["responsible_user"], "users", role=",".join(WRITE_ROLES))
 
 
 class EndAssignmentForm(forms.Form):
@@ -332,7 +258,10 @@ class OrderForm(forms.Form):
         label=_("Agreement signed on"), required=False, widget=DateInput()
     )
     working_group = forms.CharField(
-        label=_("Working group"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=2000,
+        label=_("Working group"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -368,10 +297,18 @@ class ExtendIsolationForm(forms.Form):
 class TestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TestKind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    result = forms.ChoiceField(label=_("Result"), choices=TestResult.choices)
+    # No default: an untouched form must not record a negative test.
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[("", _("— choose the result —")), *TestResult.choices]
+    )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     tested_by = forms.CharField(label=_("Tested by"), max_length=100, required=False)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+    confirm_before_finding = forms.BooleanField(
+        label=_("The date is before the first finding, and that is right"),
+        required=False,
+        help_text=_("Only tick this when asked: a test dated before the first finding."),
+    )
 
 
 class LeaveForm(forms.Form):
@@ -419,7 +356,7 @@ class AdmissionForm(forms.Form):
 
 class CloseFollowUpForm(forms.Form):
     outcome = forms.CharField(
-        label=_("What was done about it"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000, label=_("What was done about it"), widget=forms.Textarea(attrs={"rows": 3})
     )
     dismiss = forms.BooleanField(label=_("Dismiss (the proposal is rejected)"), required=False)
 
@@ -429,34 +366,6 @@ class AbstinenceForm(forms.Form):
 
 
 # ---------------------------------------------------------------- office lists
-
-
-class AccessLogFilterForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=_("User"), required=False, queryset=get_user_model().objects.none()
-    )
-    person = forms.CharField(
-        label=_("Person's name contains"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    reason = forms.ChoiceField(
-        label=_("Reason"), required=False, choices=_all(_("All"), AccessReason.choices)
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            get_user_model().objects.restrict(user, VIEW).order_by("username")
-        )
-
-
-class FollowUpFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_all(_("All"), FollowUpKind.choices)
-    )
 
 
 class OverdueFilterForm(forms.Form):
@@ -473,6 +382,7 @@ class ContactForm(forms.Form):
         help_text=_("Leave empty for the person currently responsible."),
     )
     summary = forms.CharField(
+        max_length=2000,
         label=_("What was done or said"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only what the control work needs."),

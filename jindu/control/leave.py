@@ -17,8 +17,9 @@ from .models import (
     LeaveStatus,
     Person,
 )
-from .orders import check_breach, running_community_order
+from .orders import check_breach
 from .policy import control_policy
+from .selectors import running_community_order
 from .services import (
     audit_create,
     audit_update,

@@ -13,8 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jindu.accounts.roles import Role
+from jindu.core.models import Recorded
+from jindu.core.protected import ProtectedNumber
 from jindu.core.scoping import VIEW, ScopedQuerySet, scope_for
 
 from . import crypto
@@ -58,9 +61,9 @@ class PersonStatus(models.TextChoices):
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", pgettext_lazy("risk level", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+    HIGH = "high", pgettext_lazy("risk level", "High")
 
 
 class OrderKind(models.TextChoices):
@@ -77,7 +80,7 @@ class NotExecutedReason(models.TextChoices):
     NURSING = "nursing", _("Nursing an infant under one")
     SERIOUS_ILLNESS = "serious_illness", _("Serious illness")
     DISABILITY = "disability", _("Disability")
-    AGE = "age", _("Age")
+    AGE = "age", pgettext_lazy("exemption", "Age")
     OTHER = "other", _("Other")
 
 
@@ -100,7 +103,8 @@ class ResponsibleRole(models.TextChoices):
 class LeaveStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    # "Refused" means two things in English; the context keeps them apart (不予批准 here).
+    REFUSED = "refused", pgettext_lazy("leave request", "Refused")
     RETURNED = "returned", _("Returned")
     OVERDUE = "overdue", _("Overdue")
     UNAPPROVED = "unapproved", _("Left without approval")
@@ -114,7 +118,8 @@ class TestKind(models.TextChoices):
 class TestResult(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
     POSITIVE = "positive", _("Positive")
-    REFUSED = "refused", _("Refused")
+    # 拒检 is a refused test, not a refused request (不予办理): its own context.
+    REFUSED = "refused", pgettext_lazy("test result", "Refused")
     MISSED = "missed", _("Missed")
 
 
@@ -173,6 +178,8 @@ class PersonScoped(models.Model):
 
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=50)
+    # Pinyin initials (core.search) so the station's picker finds 张三 by "zs".
+    search_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     id_number_encrypted = models.TextField(editable=False)
     id_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -232,22 +239,36 @@ class Person(models.Model):
             models.Index(
                 fields=["status", "risk_level", "name", "id"], name="control_person_status_idx"
             ),
+            # The targets' scope: who lives under a unit, read from the index alone (the
+            # person row is wide: encrypted numbers), for a county or the whole province.
+            models.Index(
+                fields=["residence_unit", "id"],
+                include=["left_control_on"],
+                name="control_person_scope_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def id_number(self) -> str:
-        """The full number, decrypted. Only ``open_file`` shows it, and only to some roles."""
-        return crypto.decrypt(self.id_number_encrypted)
+    # The full numbers, decrypted on read; assigning one writes ciphertext, hash and mask.
+    # Only ``open_file`` shows them, and only to some roles.
+    id_number = ProtectedNumber(
+        "id_number_encrypted", "id_hash", "id_masked", mask=crypto.mask_id_number
+    )
+    phone = ProtectedNumber("phone_encrypted", "phone_hash", "phone_masked", mask=crypto.mask_phone)
 
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_encrypted)
+    def save(self, *args, **kwargs):
+        from jindu.core.search import search_key
+
+        self.search_key = search_key(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
-class Finding(PersonScoped):
+class Finding(PersonScoped, Recorded):
     """One time the person was found using drugs (查获), the first and every later one."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="findings")
@@ -258,10 +279,6 @@ class Finding(PersonScoped):
     relapse_report = models.ForeignKey(
         "RelapseReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("finding")
@@ -272,15 +289,11 @@ class Finding(PersonScoped):
         return f"{self.person} {self.date}"
 
 
-class StatusChange(PersonScoped):
+class StatusChange(PersonScoped, Recorded):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_changes")
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=20, choices=PersonStatus.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -300,7 +313,7 @@ class StatusChange(PersonScoped):
         return f"{self.person} {self.date} {self.get_status_display()}"
 
 
-class ResidenceChange(PersonScoped):
+class ResidenceChange(PersonScoped, Recorded):
     """A move to another village/grid (变更执行地, 条例第二十二条): the file follows the person."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="moves")
@@ -315,15 +328,20 @@ class ResidenceChange(PersonScoped):
     report_due = models.DateField(_("report by"), null=True, blank=True)
     reported_date = models.DateField(_("reported at the new place on"), null=True, blank=True)
     basis = models.JSONField(_("basis"), default=list)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("move")
         verbose_name_plural = _("moves")
         ordering = ["-date", "-id"]
+        indexes = [
+            # Where a person lived on a date: their first move after it, read from the index
+            # alone (the targets' as-of residence, selectors.target_facts).
+            models.Index(
+                fields=["person", "date", "id"],
+                include=["from_unit"],
+                name="control_move_asof_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.date} → {self.to_unit}"
@@ -356,7 +374,7 @@ class RiskAssessment(PersonScoped):
         return f"{self.person} {self.date} {self.get_level_display()}"
 
 
-class ControlOrder(PersonScoped):
+class ControlOrder(PersonScoped, Recorded):
     """A measure decided for the person: community detox, community rehab or compulsory
     isolation, with its report or execution and its end."""
 
@@ -391,10 +409,6 @@ class ControlOrder(PersonScoped):
     )
     basis = models.JSONField(_("basis"), default=list)
     policy_id = models.CharField(_("policy"), max_length=60)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("control order")
@@ -469,7 +483,7 @@ class ContactKind(models.TextChoices):
     PHONE = "phone", _("Phone call")
 
 
-class ContactLog(PersonScoped):
+class ContactLog(PersonScoped, Recorded):
     """A visit or conversation by the person's responsible worker (帮教走访、谈话). What was
     done and said for the control work only: never phone contents, contacts or locations."""
 
@@ -486,10 +500,6 @@ class ContactLog(PersonScoped):
     kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
     by_name = models.CharField(_("by"), max_length=50)
     summary = models.TextField(_("summary"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("visit or conversation")
@@ -501,7 +511,7 @@ class ContactLog(PersonScoped):
         return f"{self.person} {self.date} {self.get_kind_display()}"
 
 
-class LeaveRequest(PersonScoped):
+class LeaveRequest(PersonScoped, Recorded):
     """Leaving the county (条例第十九条): a request approved or refused in advance, extended,
     returned from or overdue; or an absence without approval, recorded afterwards."""
 
@@ -521,10 +531,6 @@ class LeaveRequest(PersonScoped):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
     returned_date = models.DateField(_("returned on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("leave")
@@ -540,7 +546,7 @@ class LeaveRequest(PersonScoped):
         return f"{self.person} {self.from_date}–{self.to_date} {self.get_status_display()}"
 
 
-class UrineTest(PersonScoped):
+class UrineTest(PersonScoped, Recorded):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="tests")
     order = models.ForeignKey(
         ControlOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="tests"
@@ -551,10 +557,6 @@ class UrineTest(PersonScoped):
     place = models.CharField(_("place"), max_length=200, blank=True)
     tested_by = models.CharField(_("tested by"), max_length=100, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("test")
@@ -608,7 +610,7 @@ class FollowUp(PersonScoped):
         return f"{self.person} · {self.get_kind_display()}"
 
 
-class SickDisabled(PersonScoped):
+class SickDisabled(PersonScoped, Recorded):
     """涉毒病残: the condition, when identified, and admission (收治) to treatment or a facility."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sick_disabled")
@@ -617,10 +619,6 @@ class SickDisabled(PersonScoped):
     admitted_date = models.DateField(_("admitted on"), null=True, blank=True)
     admitted_to = models.CharField(_("admitted to"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("sick or disabled person")

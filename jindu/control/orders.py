@@ -35,7 +35,8 @@ from .models import (
     TestResult,
     UrineTest,
 )
-from .policy import control_policy
+from .policy import control_policy, policy_for
+from .selectors import running_community_order
 from .services import (
     audit_create,
     audit_update,
@@ -48,20 +49,9 @@ from .services import (
 # ---------------------------------------------------------------- orders
 
 
-def running_community_order(person: Person, on: datetime.date) -> ControlOrder | None:
-    """The community detox or rehab order the person was under on ``on`` (reported to, not
-    ended before ``on``)."""
-    return (
-        ControlOrder.objects.filter(person=person, kind__in=COMMUNITY_KINDS, reported_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .order_by("-reported_date", "-id")
-        .first()
-    )
-
-
 def _term(order: ControlOrder, suspended_days: int = 0) -> rules.Term | None:
     return rules.order_term(
-        control_policy(),
+        policy_for(order),
         order.kind,
         decision_date=order.decision_date,
         reported_date=order.reported_date,
@@ -100,7 +90,7 @@ def _apply_execution(
     working_group=None,
 ) -> None:
     """Validate and set the report (community) or execution (isolation) facts on ``order``."""
-    policy = control_policy()
+    policy = policy_for(order)
     kind = policy.order_kind(order.kind)
     if kind.is_community and executed_date is not None:
         raise Refused(
@@ -165,7 +155,7 @@ def _apply_execution(
 def _after_execution(actor, order: ControlOrder) -> None:
     """What the report or execution brings: status, and for a late report without a good
     reason, refusal (条例第十四条) and the proposal of 禁毒法第三十八条第一款第（一）项."""
-    policy = control_policy()
+    policy = policy_for(order)
     if order.kind == OrderKind.COMPULSORY_ISOLATION and order.executed_date and not order.end_date:
         _status_to(
             actor,
@@ -228,7 +218,7 @@ def record_order(
     """Record a decided measure, with its report or execution if already known. The term and
     reporting deadline come from the policy (禁毒法第三十三、四十七、四十八条, 条例第十四条)."""
     require_person_change(actor, person)
-    policy = control_policy()
+    policy = control_policy(on=decision_date)
     if kind not in OrderKind.values:
         raise Refused(_("Unknown kind of order."), field="kind")
     not_in_future(decision_date, "decision_date")
@@ -303,6 +293,73 @@ def record_report(actor, order: ControlOrder, **facts) -> ControlOrder:
     return order
 
 
+# What the decision fixed: a later change of these is refused on every entry point.
+ORDER_FIXED_FIELDS = ("person", "kind", "decision_date", "decision_no", "authority", "term_months")
+# What happens after the decision and is recorded as it becomes known (record_report).
+ORDER_REPORT_FACTS = (
+    "reported_date",
+    "executed_date",
+    "not_executed_reason",
+    "not_executed_note",
+    "late_reason",
+    "agreement_signed_date",
+    "working_group",
+)
+
+
+def _end_facts(end_date, end_kind: str) -> None:
+    if end_date and not end_kind:
+        raise Refused(_("Say how the order ended."), field="end_kind")
+
+
+@transaction.atomic
+def record_order_and_end(
+    actor,
+    person: Person,
+    *,
+    end_date: datetime.date | None = None,
+    end_kind: str = "",
+    end_note: str = "",
+    **order,
+) -> ControlOrder:
+    """Record a decided measure and, when it has already ended, its end — one action: if the
+    end is refused, the order is not recorded either."""
+    _end_facts(end_date, end_kind)
+    recorded = record_order(actor, person, **order)
+    if end_date:
+        recorded = end_order(actor, recorded, end_date=end_date, end_kind=end_kind, note=end_note)
+    return recorded
+
+
+@transaction.atomic
+def change_order(
+    actor,
+    order: ControlOrder,
+    *,
+    end_date: datetime.date | None = None,
+    end_kind: str = "",
+    end_note: str = "",
+    **changes,
+) -> ControlOrder:
+    """Change a recorded order as one action: the facts reported since (``record_report``)
+    and, if given, its end. What the decision fixed cannot change; a refused end leaves the
+    reported facts unwritten."""
+    for fixed in ORDER_FIXED_FIELDS:
+        if fixed in changes and changes[fixed] != getattr(order, fixed):
+            raise Refused(_("Recorded with the decision; it cannot be changed."), field=fixed)
+    _end_facts(end_date, end_kind)
+    facts = {
+        k: changes[k]
+        for k in ORDER_REPORT_FACTS
+        if k in changes and changes[k] != getattr(order, k) and changes[k] is not None
+    }
+    if facts:
+        order = record_report(actor, order, **facts)
+    if end_date and order.end_date is None:
+        order = end_order(actor, order, end_date=end_date, end_kind=end_kind, note=end_note)
+    return order
+
+
 @transaction.atomic
 def extend_isolation(actor, order: ControlOrder, *, months: int) -> ControlOrder:
     """Extend compulsory isolation (at most one year in total, 禁毒法第四十七条)."""
@@ -311,7 +368,7 @@ def extend_isolation(actor, order: ControlOrder, *, months: int) -> ControlOrder
     if order.end_date:
         raise Refused(_("This order has ended."))
     total = order.extension_months + months
-    for field, message, basis in rules.term_problems(control_policy(), order.kind, None, total):
+    for field, message, basis in rules.term_problems(policy_for(order), order.kind, None, total):
         raise Conflict(
             message, field="months" if field == "extension_months" else field, basis=basis
         )
@@ -332,7 +389,7 @@ def end_order(
     early release of isolation after a year (禁毒法第四十七条), suspension on detention or
     termination on a sentence (条例第二十四条), conversion to isolation (禁毒法第三十八条)."""
     require_person_change(actor, order.person)
-    policy = control_policy()
+    policy = policy_for(order)
     order = ControlOrder.objects.select_for_update().select_related("person").get(pk=order.pk)
     if order.end_date:
         raise Refused(_("This order has already ended."))
@@ -397,7 +454,7 @@ def resume_order(actor, order: ControlOrder, *, date: datetime.date) -> ControlO
     """After release from detention, a suspended community order goes on (条例第二十四条): a
     new order continues it, and the days of suspension move its end if the policy says so."""
     require_person_change(actor, order.person)
-    policy = control_policy()
+    policy = policy_for(order)
     order = ControlOrder.objects.select_for_update().select_related("person").get(pk=order.pk)
     if order.end_kind != EndKind.SUSPENDED:
         raise Refused(_("Only a suspended order is resumed."))
@@ -441,8 +498,8 @@ def check_reports(actor, on: datetime.date) -> list[FollowUp]:
         not_executed_reason="",
         report_due__lt=on,
     ).select_related("person")
-    policy = control_policy()
     for order in overdue.iterator():
+        policy = policy_for(order)
         state = rules.report_state(policy, order.kind, order.decision_date, None, on=on)
         if state.state != rules.REFUSED:
             continue
@@ -456,6 +513,32 @@ def check_reports(actor, on: datetime.date) -> list[FollowUp]:
 # ---------------------------------------------------------------- tests
 
 
+def _check_test(person: Person, *, date, result: str, kind: str, confirm: bool) -> None:
+    if kind not in TestKind.values:
+        raise Refused(_("Choose urine or hair."), field="kind")
+    if result not in TestResult.values:
+        raise Refused(_("Unknown result."), field="result")
+    not_in_future(date, "date")
+    not_before(date, person.birth_date, "date", _("The date is before the birth."))
+    if date < person.first_found_date and not confirm:
+        # Usually a typing error; sometimes an older test entered late. The user decides.
+        raise Refused(
+            _(
+                "The test is dated before the person's first finding (%(first)s). Check the "
+                "date, or tick the confirmation to record it anyway."
+            )
+            % {"first": person.first_found_date.isoformat()},
+            field="date",
+            errors={
+                "date": [
+                    _("Before the first finding (%(first)s).")
+                    % {"first": person.first_found_date.isoformat()}
+                ],
+                "confirm_before_finding": [_("Tick to confirm the date.")],
+            },
+        )
+
+
 @transaction.atomic
 def record_test(
     actor,
@@ -467,17 +550,13 @@ def record_test(
     place: str = "",
     tested_by: str = "",
     notes: str = "",
+    confirm_before_finding: bool = False,
 ) -> UrineTest:
     """Record a urine or hair test. A positive, refused or missed test raises a follow-up; a
     refused or missed one counts toward a serious breach (条例第二十条); a positive one under a
     community order, or after the measures ended, brings the proposal of 禁毒法第三十八条."""
     require_person_change(actor, person)
-    if kind not in TestKind.values:
-        raise Refused(_("Choose urine or hair."), field="kind")
-    if result not in TestResult.values:
-        raise Refused(_("Unknown result."), field="result")
-    not_in_future(date, "date")
-    not_before(date, person.birth_date, "date", _("The date is before the birth."))
+    _check_test(person, date=date, result=result, kind=kind, confirm=confirm_before_finding)
     order = running_community_order(person, date)
     test = UrineTest.objects.create(
         person=person,
@@ -493,7 +572,7 @@ def record_test(
     audit_create(actor, test)
     if result == TestResult.NEGATIVE:
         return test
-    policy = control_policy()
+    policy = policy_for(order) if order else control_policy()
     basis = [policy.breach.article] if result != TestResult.POSITIVE and order else []
     raise_follow_up(
         actor,
@@ -525,6 +604,75 @@ def record_test(
     else:
         check_breach(actor, person, on=date)
     return test
+
+
+@transaction.atomic
+def record_tests(actor, person: Person, tests) -> list[UrineTest]:
+    """Many tests of one person at once (a loader's history), in the order given, each
+    checked and written as ``record_test`` writes it. A negative test raises nothing: those
+    are inserted together, each under the community order running on its day (the person's
+    orders are read once) and each audited; any other result goes through ``record_test``
+    when its turn comes (the negatives before it written first), so its follow-up, breach
+    count and proposal see the same history. ``tests`` are dicts of ``record_test``'s
+    keywords."""
+    require_person_change(actor, person)
+    recorded: list[UrineTest] = []
+    pending: list[UrineTest] = []
+
+    def running_orders():
+        return list(
+            ControlOrder.objects.filter(
+                person=person, kind__in=COMMUNITY_KINDS, reported_date__isnull=False
+            ).order_by("-reported_date", "-id")
+        )
+
+    def flush():
+        UrineTest.objects.bulk_create(pending, batch_size=1000)
+        for test in pending:
+            audit_create(actor, test)
+        recorded.extend(pending)
+        pending.clear()
+
+    orders = running_orders()
+    for item in tests:
+        item = {"kind": TestKind.URINE, **item}
+        if item["result"] != TestResult.NEGATIVE:
+            flush()
+            recorded.append(record_test(actor, person, **item))
+            orders = running_orders()  # what the rules did may have changed them
+            continue
+        date = item["date"]
+        _check_test(
+            person,
+            date=date,
+            result=item["result"],
+            kind=item["kind"],
+            confirm=item.get("confirm_before_finding", False),
+        )
+        # running_community_order, on the orders read once.
+        order = next(
+            (
+                o
+                for o in orders
+                if o.reported_date <= date and (o.end_date is None or o.end_date >= date)
+            ),
+            None,
+        )
+        pending.append(
+            UrineTest(
+                person=person,
+                order=order,
+                date=date,
+                kind=item["kind"],
+                result=item["result"],
+                place=item.get("place", ""),
+                tested_by=item.get("tested_by", ""),
+                notes=item.get("notes", ""),
+                recorded_by=actor,
+            )
+        )
+    flush()
+    return recorded
 
 
 # ---------------------------------------------------------------- breach (条例第二十条)
@@ -566,7 +714,7 @@ def check_breach(actor, person: Person, *, on: datetime.date) -> rules.BreachOut
     order = running_community_order(person, on)
     if order is None:
         return None
-    outcome = rules.serious_breach(control_policy(), breach_facts(person, order, on))
+    outcome = rules.serious_breach(policy_for(order), breach_facts(person, order, on))
     if not outcome.serious:
         return outcome
     reasons = " ".join(r.message for r in outcome.reasons)

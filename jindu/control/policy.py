@@ -8,13 +8,30 @@ names the file, the key and the problem (the same ``PolicyError`` as the Measure
 from __future__ import annotations
 
 import datetime
-import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from jindu.policy.loader import PolicyError, _code, _Reader, _unique
+from pydantic import Field, model_validator
+
+from jindu.policy.book import (
+    ALWAYS,
+    Cite,
+    Dated,
+    KeyProblem,
+    OptCite,
+    PolicyId,
+    Table,
+    Text,
+    all_change_dates,
+    change_dates,
+    epoch_of,
+    parse_book,
+    unique,
+)
+from jindu.policy.book import Code as CodeStr
+from jindu.policy.loader import PolicyError, read_toml
 
 ORDER_KINDS = ("community_detox", "community_rehab", "compulsory_isolation")
 COMMUNITY_KINDS = ("community_detox", "community_rehab")
@@ -32,31 +49,34 @@ ESCALATION_GROUNDS = (
     "serious_breach",
     "relapse_after_measures",
 )
-# Code lists the software relies on: a file must list exactly these codes (names are free).
-FIXED_CODES: dict[str, tuple[str, ...]] = {
-    "gender": ("male", "female"),
-    "responsible_role": ("police", "social_worker", "grid_worker", "village_cadre"),
-    "not_executed_reason": (
-        "pregnancy",
-        "nursing",
-        "serious_illness",
-        "disability",
-        "age",
-        "other",
-    ),
-    "status": ("in_society", "in_facility", "in_custody", "moved_out", "deceased"),
-    "risk_level": ("low", "medium", "high"),
-    "order_end_kind": (
-        "expiry",
-        "early_release",
-        "suspended",
-        "terminated",
-        "converted",
-        "other",
-    ),
-    "test_kind": ("urine", "hair"),
-    "test_result": ("negative", "positive", "refused", "missed"),
+# Code lists the software relies on, each declared once: as the model's choices (the codes;
+# their Chinese label is the translation of the choice's label), and named here by the rule
+# book's [codes] table that must list exactly those codes with the same names (checked at
+# load, and the names at start-up: control.checks.code_labels_match, control.E003).
+CODE_CHOICES: dict[str, str] = {
+    "gender": "Gender",
+    "status": "PersonStatus",
+    "risk_level": "RiskLevel",
+    "responsible_role": "ResponsibleRole",
+    "not_executed_reason": "NotExecutedReason",
+    "order_end_kind": "EndKind",
+    "test_kind": "TestKind",
+    "test_result": "TestResult",
 }
+
+
+def code_choices(name: str):
+    """The model's choices (``TextChoices``) that declare the code list ``name``."""
+    from . import models
+
+    return getattr(models, CODE_CHOICES[name])
+
+
+def fixed_codes() -> dict[str, tuple[str, ...]]:
+    """The codes of every fixed list, read from the choices that declare them."""
+    return {name: tuple(code_choices(name).values) for name in CODE_CHOICES}
+
+
 # Code lists a county may extend: a file must list at least these.
 OPEN_CODES: dict[str, tuple[str, ...]] = {
     "drug_types": (
@@ -179,9 +199,14 @@ class ControlPolicy:
     abstinence_article: str
     test_schedule: tuple[ScheduleStep, ...]
     codes: dict[str, tuple[Code, ...]]
-    targets: tuple[Target, ...]
     articles: dict[str, Article] = field(repr=False)
     source: str = ""
+    # The date from which these values hold (the book's last change of a dated value on or
+    # before the day asked for; None: they have always held).
+    as_of: datetime.date | None = None
+    # The Plan's five targets: the county's, read from the county plan rule book
+    # (jindu.policy.plan) and attached by control_policy(); not part of this law's file.
+    targets: tuple[Target, ...] = ()
 
     def order_kind(self, code: str) -> OrderKind:
         try:
@@ -213,215 +238,373 @@ class ControlPolicy:
         return next(t for t in self.targets if t.code == code)
 
 
-def load_control_policy(path: str | Path) -> ControlPolicy:
-    path = Path(path)
-    label = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(label, "(file)", "does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(label, "(syntax)", str(exc)) from None
-    return parse_control_policy(raw, label)
+# ---------------------------------------------------------------- the schema of the file
+#
+# The file as pydantic tables (jindu.policy.book): typed, unknown keys refused, numbers that
+# can change written as dated values (``Dated``). ``ControlBook.on(day)`` gives the plain
+# ``ControlPolicy`` in force on that day, which is what the rules read.
 
 
-def parse_control_policy(raw: dict, label: str = "<control policy>") -> ControlPolicy:
-    root = _Reader(label, raw)
-
-    articles = {}
-    for number, body in root.get("articles", dict).items():
-        if not isinstance(body, dict):
-            raise PolicyError(label, f"articles.{number}", "must be a table with `text`")
-        r = _Reader(label, body, f"articles.{number}.")
-        articles[number] = Article(number, r.text("law", ""), r.text("text"))
-    if not articles:
-        root.fail("articles", "needs the text of at least one article")
-
-    def article(reader: _Reader, name: str = "article", *, optional: bool = False) -> str:
-        value = reader.text(name, "" if optional else ...)
-        if value and value not in articles:
-            reader.fail(name, f"cites {value!r}, which is not in [articles]")
-        return value
-
-    head = root.table("policy")
-    policy_id = head.text("id")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", policy_id):
-        head.fail("id", "must be lower-case letters, digits and hyphens")
-
-    counting = root.table("counting")
-    order_kinds = _order_kinds(root, article)
-    suspension = root.table("suspension")
-    transfer = root.table("transfer")
-    leave = root.table("leave")
-    breach = root.table("breach")
-    exemptions = root.table("exemptions")
-    abstinence = root.table("abstinence")
-
-    return ControlPolicy(
-        id=policy_id,
-        title=head.text("title"),
-        laws=head.strings("laws", ()),
-        effective_date=head.get("effective_date", datetime.date),
-        term_includes_start_day=counting.get("term_includes_start_day", bool),
-        counting_article=article(counting, "term_article"),
-        order_kinds=order_kinds,
-        suspension_article=article(suspension),
-        suspension_extends_term=suspension.get("extends_term", bool),
-        transfer_report_days=transfer.whole("report_days", minimum=1),
-        transfer_article=article(transfer),
-        leave_min_days=leave.whole("min_days_needing_approval", minimum=1),
-        leave_article=article(leave),
-        breach=Breach(
-            refused_or_evaded_tests=breach.whole("refused_or_evaded_tests", minimum=1),
-            unapproved_absences=breach.whole("unapproved_absences", minimum=1),
-            days_away_over=breach.whole("days_away_over", minimum=0),
-            article=article(breach),
-            report_article=article(breach, "report_article"),
-            counts_missed_tests=breach.get("counts_missed_tests", bool, default=True),
-        ),
-        escalation=_escalation(root, article, order_kinds),
-        exemption_article=article(exemptions),
-        nursing_infant_months=exemptions.whole("nursing_infant_months", minimum=1),
-        may_waive_under_age=exemptions.whole("may_waive_under_age", minimum=1),
-        clean_months=abstinence.whole("clean_months", minimum=1),
-        abstinence_article=article(abstinence),
-        test_schedule=_schedule(root, order_kinds),
-        codes=_codes(root, article),
-        targets=_targets(root, article),
-        articles=articles,
-        source=label,
-    )
+class _Head(Table):
+    id: PolicyId
+    title: Text
+    laws: tuple[Text, ...] = ()
+    effective_date: datetime.date
 
 
-def _order_kinds(root: _Reader, article) -> dict[str, OrderKind]:
-    result: dict[str, OrderKind] = {}
-    readers = root.tables("order_kinds")
-    _unique(root.path, "order_kinds", [r.get("code", str, default="") for r in readers])
-    for r in readers:
-        code = r.text("code", choices=ORDER_KINDS)
-        starts = r.text("term_starts", choices=TERM_STARTS)
-        community = code in COMMUNITY_KINDS
-        if community != (starts == "report"):
-            r.fail(
+class _Counting(Table):
+    term_includes_start_day: bool
+    term_article: Cite
+
+
+class _OrderKind(Table):
+    code: Literal["community_detox", "community_rehab", "compulsory_isolation"]
+    name: Text
+    term_months: Dated[Annotated[int, Field(ge=1)]]
+    max_term_months: Dated[Annotated[int, Field(ge=1)]]
+    term_starts: Literal["report", "decision"]
+    term_article: Cite
+    report_days: Dated[Annotated[int, Field(ge=0)]] = 0
+    report_article: OptCite = ""
+    agreement_article: OptCite = ""
+    working_group_article: OptCite = ""
+    expiry_notice_days: Dated[Annotated[int, Field(ge=0)]] = 0
+    expiry_article: OptCite = ""
+    minimum_tests: Dated[Annotated[int, Field(ge=0)]] = 0
+    early_release_after_months: Dated[Annotated[int, Field(ge=0)]] = 0
+    max_extension_months: Dated[Annotated[int, Field(ge=0)]] = 0
+    extension_article: OptCite = ""
+    exemption_article: OptCite = ""
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        community = self.code in COMMUNITY_KINDS
+        if community != (self.term_starts == "report"):
+            raise KeyProblem(
                 "term_starts",
                 "community orders count from the report, compulsory isolation from the decision",
             )
-        kind = OrderKind(
-            code=code,
-            name=r.text("name"),
-            term_months=r.whole("term_months", minimum=1),
-            max_term_months=r.whole("max_term_months", minimum=1),
-            term_starts=starts,
-            term_article=article(r, "term_article"),
-            report_days=r.whole("report_days", 0),
-            report_article=article(r, "report_article", optional=True),
-            agreement_article=article(r, "agreement_article", optional=True),
-            working_group_article=article(r, "working_group_article", optional=True),
-            expiry_notice_days=r.whole("expiry_notice_days", 0),
-            expiry_article=article(r, "expiry_article", optional=True),
-            minimum_tests=r.whole("minimum_tests", 0),
-            early_release_after_months=r.whole("early_release_after_months", 0),
-            max_extension_months=r.whole("max_extension_months", 0),
-            extension_article=article(r, "extension_article", optional=True),
-            exemption_article=article(r, "exemption_article", optional=True),
-        )
-        if kind.term_months > kind.max_term_months:
-            r.fail("term_months", "cannot exceed max_term_months")
+        for day in change_dates(self.term_months, self.max_term_months):
+            if self.term_months.value_on(day) > self.max_term_months.value_on(day):
+                raise KeyProblem("term_months", "cannot exceed max_term_months")
         if community:
-            if kind.report_days < 1:
-                r.fail("report_days", "a community order needs a reporting deadline ≥ 1 day")
-            if not kind.report_article:
-                r.fail("report_article", "is required for a community order")
-        result[code] = kind
-    for code in ORDER_KINDS:
-        if code not in result:
-            root.fail("order_kinds", f"needs an entry for {code!r}")
-    return result
+            if min(self.report_days.all_values()) < 1:
+                raise KeyProblem(
+                    "report_days", "a community order needs a reporting deadline ≥ 1 day"
+                )
+            if not self.report_article:
+                raise KeyProblem("report_article", "is required for a community order")
+        return self
+
+    def on(self, day: datetime.date | None) -> OrderKind:
+        return OrderKind(
+            code=self.code,
+            name=self.name,
+            term_months=self.term_months.value_on(day),
+            max_term_months=self.max_term_months.value_on(day),
+            term_starts=self.term_starts,
+            term_article=self.term_months.article_on(day, self.term_article),
+            report_days=self.report_days.value_on(day),
+            report_article=self.report_days.article_on(day, self.report_article),
+            agreement_article=self.agreement_article,
+            working_group_article=self.working_group_article,
+            expiry_notice_days=self.expiry_notice_days.value_on(day),
+            expiry_article=self.expiry_notice_days.article_on(day, self.expiry_article),
+            minimum_tests=self.minimum_tests.value_on(day),
+            early_release_after_months=self.early_release_after_months.value_on(day),
+            max_extension_months=self.max_extension_months.value_on(day),
+            extension_article=self.max_extension_months.article_on(day, self.extension_article),
+            exemption_article=self.exemption_article,
+        )
 
 
-def _schedule(root: _Reader, order_kinds: dict[str, OrderKind]) -> tuple[ScheduleStep, ...]:
-    steps = []
-    for r in root.tables("test_schedule"):
-        step = ScheduleStep(
-            order_kind=r.text("order_kind", choices=COMMUNITY_KINDS),
-            year=r.whole("year", minimum=1),
-            interval_months=r.whole("interval_months", minimum=1),
+class _Suspension(Table):
+    article: Cite
+    extends_term: bool
+
+
+class _Transfer(Table):
+    report_days: Dated[Annotated[int, Field(ge=1)]]
+    article: Cite
+
+
+class _Leave(Table):
+    min_days_needing_approval: Dated[Annotated[int, Field(ge=1)]]
+    article: Cite
+
+
+class _Breach(Table):
+    refused_or_evaded_tests: Dated[Annotated[int, Field(ge=1)]]
+    unapproved_absences: Dated[Annotated[int, Field(ge=1)]]
+    days_away_over: Dated[Annotated[int, Field(ge=0)]]
+    article: Cite
+    report_article: Cite
+    counts_missed_tests: bool = True
+
+    def on(self, day: datetime.date | None) -> Breach:
+        return Breach(
+            refused_or_evaded_tests=self.refused_or_evaded_tests.value_on(day),
+            unapproved_absences=self.unapproved_absences.value_on(day),
+            days_away_over=self.days_away_over.value_on(day),
+            article=self.days_away_over.article_on(day, self.article),
+            report_article=self.report_article,
+            counts_missed_tests=self.counts_missed_tests,
         )
-        if 12 % step.interval_months:
-            r.fail("interval_months", "must divide the year (1, 2, 3, 4, 6 or 12)")
-        if any(s.order_kind == step.order_kind and s.year == step.year for s in steps):
-            r.fail("year", f"year {step.year} of {step.order_kind} is listed twice")
-        steps.append(step)
-    for code in COMMUNITY_KINDS:
-        kind = order_kinds[code]
-        years = -(-kind.max_term_months // 12)
-        mine = {s.year: s for s in steps if s.order_kind == code}
-        for year in range(1, years + 1):
-            if year not in mine:
-                root.fail("test_schedule", f"has no interval for year {year} of {code}")
-        windows = sum(
-            min(12, kind.term_months - 12 * (year - 1)) // mine[year].interval_months
-            for year in range(1, -(-kind.term_months // 12) + 1)
-        )
-        if windows < kind.minimum_tests:
-            root.fail(
-                "test_schedule",
-                f"gives {windows} tests over a {kind.term_months}-month {code} term, fewer "
-                f"than its minimum_tests {kind.minimum_tests}",
+
+
+class _Ground(Table):
+    code: CodeStr
+    name: Text
+    clause: str = ""
+
+
+class _Escalation(Table):
+    to_kind: Literal["community_detox", "community_rehab", "compulsory_isolation"]
+    article: Cite
+    grounds: Annotated[tuple[_Ground, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _grounds(self):
+        unique(self.grounds, "grounds")
+        given = {g.code for g in self.grounds}
+        for code in ESCALATION_GROUNDS:
+            if code not in given:
+                raise KeyProblem("grounds", f"needs the ground {code!r}")
+        return self
+
+
+class _Exemptions(Table):
+    article: Cite
+    nursing_infant_months: Dated[Annotated[int, Field(ge=1)]]
+    may_waive_under_age: Dated[Annotated[int, Field(ge=1)]]
+
+
+class _Abstinence(Table):
+    clean_months: Dated[Annotated[int, Field(ge=1)]]
+    article: Cite
+
+
+class _Step(Table):
+    order_kind: Literal["community_detox", "community_rehab"]
+    year: Annotated[int, Field(ge=1)]
+    interval_months: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _divides(self):
+        if 12 % self.interval_months:
+            raise KeyProblem("interval_months", "must divide the year (1, 2, 3, 4, 6 or 12)")
+        return self
+
+
+class _Code(Table):
+    code: CodeStr
+    name: Text
+    article: OptCite = ""
+
+
+class _Article(Table):
+    law: str = ""
+    text: Text
+
+
+class ControlBook(Table):
+    """``policies/control/<id>.toml`` as typed data (see policies/control/README.md)."""
+
+    policy: _Head
+    counting: _Counting
+    order_kinds: Annotated[tuple[_OrderKind, ...], Field(min_length=1)]
+    suspension: _Suspension
+    transfer: _Transfer
+    leave: _Leave
+    breach: _Breach
+    escalation: _Escalation
+    exemptions: _Exemptions
+    abstinence: _Abstinence
+    test_schedule: Annotated[tuple[_Step, ...], Field(min_length=1)]
+    codes: dict[str, tuple[_Code, ...]]
+    articles: Annotated[dict[str, _Article], Field(min_length=1)]
+    source: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_the_plan(cls, data):
+        if isinstance(data, dict) and "targets" in data:
+            raise KeyProblem(
+                "targets", "belong in the county plan rule book (policies/plan/), not the law"
             )
-    return tuple(steps)
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        unique(self.order_kinds, "order_kinds")
+        kinds = {k.code: k for k in self.order_kinds}
+        for code in ORDER_KINDS:
+            if code not in kinds:
+                raise KeyProblem("order_kinds", f"needs an entry for {code!r}")
+        self._check_schedule(kinds)
+        self._check_codes()
+        return self
+
+    def _check_schedule(self, kinds: dict[str, _OrderKind]) -> None:
+        seen: set[tuple[str, int]] = set()
+        for i, step in enumerate(self.test_schedule):
+            if (step.order_kind, step.year) in seen:
+                raise KeyProblem(
+                    f"test_schedule[{i}].year",
+                    f"year {step.year} of {step.order_kind} is listed twice",
+                )
+            seen.add((step.order_kind, step.year))
+        for code in COMMUNITY_KINDS:
+            kind = kinds[code]
+            mine = {s.year: s for s in self.test_schedule if s.order_kind == code}
+            for day in change_dates(kind.term_months, kind.max_term_months, kind.minimum_tests):
+                term, longest = kind.term_months.value_on(day), kind.max_term_months.value_on(day)
+                for year in range(1, -(-longest // 12) + 1):
+                    if year not in mine:
+                        raise KeyProblem(
+                            "test_schedule", f"has no interval for year {year} of {code}"
+                        )
+                windows = sum(
+                    min(12, term - 12 * (year - 1)) // mine[year].interval_months
+                    for year in range(1, -(-term // 12) + 1)
+                )
+                minimum = kind.minimum_tests.value_on(day)
+                if windows < minimum:
+                    raise KeyProblem(
+                        "test_schedule",
+                        f"gives {windows} tests over a {term}-month {code} term, fewer "
+                        f"than its minimum_tests {minimum}",
+                    )
+
+    def _check_codes(self) -> None:
+        fixed = fixed_codes()
+        for name in (*fixed, *OPEN_CODES):
+            if name not in self.codes:
+                raise KeyProblem(f"codes.{name}", "is required")
+            codes = self.codes[name]
+            if not codes:
+                raise KeyProblem(f"codes.{name}", "needs at least 1 entry")
+            unique(codes, f"codes.{name}")
+            given = {c.code for c in codes}
+            if name in fixed and given != set(fixed[name]):
+                raise KeyProblem(
+                    f"codes.{name}", f"must list exactly the codes {', '.join(fixed[name])}"
+                )
+            missing = [c for c in OPEN_CODES.get(name, ()) if c not in given]
+            if missing:
+                raise KeyProblem(
+                    f"codes.{name}", f"must list at least the codes {', '.join(missing)}"
+                )
+        for name in self.codes:
+            if name not in fixed and name not in OPEN_CODES:
+                known = ", ".join((*fixed, *OPEN_CODES))
+                raise KeyProblem(f"codes.{name}", f"unknown code list (known: {known})")
+
+    @property
+    def id(self) -> str:
+        return self.policy.id
+
+    def on(self, day: datetime.date | None = None) -> ControlPolicy:
+        """The rules in force on ``day`` (today if None): every dated value read on that day."""
+        return _resolved(self, day or datetime.date.today())
 
 
-def _escalation(root: _Reader, article, order_kinds) -> Escalation:
-    r = root.table("escalation")
-    grounds = tuple(
-        Ground(_code(g), g.text("name"), g.text("clause", "")) for g in r.tables("grounds")
+# One resolved policy per book and per period between two changes of a dated value (not per
+# day): a list of thousands of orders builds only as many policies as the book has changes.
+_RESOLVED: dict[tuple[int, datetime.date], tuple[ControlBook, ControlPolicy]] = {}
+_CHANGES: dict[int, tuple[ControlBook, tuple[datetime.date, ...]]] = {}
+
+
+def _resolved(book: ControlBook, day: datetime.date) -> ControlPolicy:
+    if id(book) not in _CHANGES:
+        _CHANGES[id(book)] = (book, all_change_dates(book))
+    epoch = epoch_of(_CHANGES[id(book)][1], day)
+    key = (id(book), epoch)
+    if key not in _RESOLVED:
+        _RESOLVED[key] = (book, _resolve(book, epoch))
+    return _RESOLVED[key][1]
+
+
+def _resolve(book: ControlBook, day: datetime.date) -> ControlPolicy:
+    return ControlPolicy(
+        id=book.policy.id,
+        title=book.policy.title,
+        laws=book.policy.laws,
+        effective_date=book.policy.effective_date,
+        term_includes_start_day=book.counting.term_includes_start_day,
+        counting_article=book.counting.term_article,
+        order_kinds={k.code: k.on(day) for k in book.order_kinds},
+        suspension_article=book.suspension.article,
+        suspension_extends_term=book.suspension.extends_term,
+        transfer_report_days=book.transfer.report_days.value_on(day),
+        transfer_article=book.transfer.report_days.article_on(day, book.transfer.article),
+        leave_min_days=book.leave.min_days_needing_approval.value_on(day),
+        leave_article=book.leave.min_days_needing_approval.article_on(day, book.leave.article),
+        breach=book.breach.on(day),
+        escalation=Escalation(
+            to_kind=book.escalation.to_kind,
+            article=book.escalation.article,
+            grounds=tuple(Ground(g.code, g.name, g.clause) for g in book.escalation.grounds),
+        ),
+        exemption_article=book.exemptions.article,
+        nursing_infant_months=book.exemptions.nursing_infant_months.value_on(day),
+        may_waive_under_age=book.exemptions.may_waive_under_age.value_on(day),
+        clean_months=book.abstinence.clean_months.value_on(day),
+        abstinence_article=book.abstinence.clean_months.article_on(day, book.abstinence.article),
+        test_schedule=tuple(
+            ScheduleStep(s.order_kind, s.year, s.interval_months) for s in book.test_schedule
+        ),
+        codes={
+            name: tuple(Code(c.code, c.name, c.article) for c in codes)
+            for name, codes in book.codes.items()
+        },
+        articles={n: Article(n, a.law, a.text) for n, a in book.articles.items()},
+        source=book.source,
+        as_of=None if day == ALWAYS else day,
     )
-    _unique(root.path, "escalation.grounds", [g.code for g in grounds])
-    for code in ESCALATION_GROUNDS:
-        if code not in {g.code for g in grounds}:
-            r.fail("grounds", f"needs the ground {code!r}")
-    return Escalation(
-        to_kind=r.text("to_kind", choices=tuple(order_kinds)),
-        article=article(r),
-        grounds=grounds,
-    )
 
 
-def _codes(root: _Reader, article) -> dict[str, tuple[Code, ...]]:
-    table = root.table("codes")
-    result = {}
-    for name in (*FIXED_CODES, *OPEN_CODES):
-        readers = table.tables(name)
-        codes = tuple(Code(_code(c), c.text("name"), article(c, optional=True)) for c in readers)
-        _unique(root.path, f"codes.{name}", [c.code for c in codes])
-        given = {c.code for c in codes}
-        if name in FIXED_CODES and given != set(FIXED_CODES[name]):
-            table.fail(name, f"must list exactly the codes {', '.join(FIXED_CODES[name])}")
-        missing = [c for c in OPEN_CODES.get(name, ()) if c not in given]
-        if missing:
-            table.fail(name, f"must list at least the codes {', '.join(missing)}")
-        result[name] = codes
-    return result
+def parse_control_book(raw: dict, label: str = "<control policy>") -> ControlBook:
+    return parse_book(ControlBook, {**raw, "source": label}, label)
 
 
-def _targets(root: _Reader, article) -> tuple[Target, ...]:
+def load_control_book(path: str | Path) -> ControlBook:
+    path = Path(path)
+    return parse_control_book(read_toml(path), str(path))
+
+
+def parse_control_policy(
+    raw: dict, label: str = "<control policy>", on: datetime.date | None = None
+) -> ControlPolicy:
+    """The file's rules in force on ``on`` (today if None), or ``PolicyError``."""
+    return parse_control_book(raw, label).on(on)
+
+
+def load_control_policy(path: str | Path, on: datetime.date | None = None) -> ControlPolicy:
+    return load_control_book(path).on(on)
+
+
+def plan_targets(plan, day: datetime.date | None = None) -> tuple[Target, ...]:
+    """The control targets of the county plan (``[[targets.control]]``) in force on ``day``,
+    all five required."""
+    label = plan.source or plan.id
     targets = []
-    for r in root.tables("targets"):
-        target = Target(
-            code=r.text("code", choices=TARGET_CODES),
-            name=r.text("name"),
-            target=r.number("target", minimum=0),
-            article=article(r),
-            definition=r.text("definition"),
+    for i, t in enumerate(plan.area_targets("control")):
+        if t.code not in TARGET_CODES:
+            raise PolicyError(label, f"targets.control[{i}].code", f"unknown target {t.code!r}")
+        value = t.value_on(day) if day is not None else None
+        targets.append(
+            Target(
+                t.code,
+                t.name,
+                t.first_value if value is None else value,
+                t.article,
+                t.definition,
+            )
         )
-        if target.target > 100:
-            r.fail("target", "is a percentage and cannot exceed 100")
-        targets.append(target)
-    _unique(root.path, "targets", [t.code for t in targets])
     for code in TARGET_CODES:
         if code not in {t.code for t in targets}:
-            root.fail("targets", f"needs the target {code!r}")
+            raise PolicyError(label, "targets.control", f"needs the target {code!r}")
     return tuple(sorted(targets, key=lambda t: TARGET_CODES.index(t.code)))
 
 
@@ -441,14 +624,96 @@ def policy_path() -> Path:
 
 
 @cache
-def _load(path: str) -> ControlPolicy:
-    return load_control_policy(path)
+def _load(path: str) -> ControlBook:
+    return load_control_book(path)
 
 
-def control_policy() -> ControlPolicy:
-    """The control rule book in force (``settings.JINDU_CONTROL_POLICY_FILE``)."""
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def control_book() -> ControlBook:
+    """The control rule book in force (``settings.JINDU_CONTROL_POLICY_FILE``), all dates."""
     return _load(str(policy_path()))
 
 
+def control_policy(on: datetime.date | None = None) -> ControlPolicy:
+    """The rules of the control rule book in force (``settings.JINDU_CONTROL_POLICY_FILE``)
+    on ``on`` (today if None): each dated value as it stood that day, with the county plan's
+    control targets attached (``settings.JINDU_PLAN_FILE``). A new record is decided by
+    the rules of its own date (``control_policy(on=decision_date)``)."""
+    return _with_plan(control_book(), on or _today())
+
+
+_WITH_PLAN: dict[tuple[int, tuple[Target, ...]], tuple[ControlPolicy, ControlPolicy]] = {}
+
+
+def _with_plan(book: ControlBook, day: datetime.date) -> ControlPolicy:
+    from jindu.policy.plan import plan_in_force
+
+    policy, targets = book.on(day), plan_targets(plan_in_force(), day)
+    key = (id(policy), targets)
+    if key not in _WITH_PLAN:
+        _WITH_PLAN[key] = (policy, replace(policy, targets=targets))
+    return _WITH_PLAN[key][1]
+
+
+def record_date(record) -> datetime.date | None:
+    """The date whose rules decided ``record``: its decision date, else the day it was
+    recorded."""
+    for name in ("decision_date", "date"):
+        value = getattr(record, name, None)
+        if isinstance(value, datetime.date):
+            return value
+    created = getattr(record, "created_at", None)
+    return created.date() if created else None
+
+
+def policy_for(record) -> ControlPolicy:
+    """The rules that decided ``record``: the rule book it names (its ``policy_id``) read on
+    its own date, so neither a revised book (a new file with a new id) nor a later dated
+    value changes an existing record. A record whose book is no longer on disk, or that names
+    none, is read in the book in force."""
+    policy_id = getattr(record, "policy_id", "") or ""
+    day = record_date(record) or _today()
+    current = control_book()
+    if not policy_id or policy_id == current.id:
+        return _with_plan(current, day)
+    book = _books().get(policy_id, current)
+    return _with_plan(book, day)
+
+
+@cache
+def _books_cached(directories: tuple[str, ...], in_force: str) -> dict[str, ControlBook]:
+    books: dict[str, ControlBook] = {}
+    for directory in directories:
+        for path in sorted(Path(directory).glob("*.toml")):
+            book = _load(str(path))
+            books.setdefault(book.id, book)
+    current = _load(in_force)
+    books[current.id] = current
+    return books
+
+
+def _books() -> dict[str, ControlBook]:
+    """Every control rule book known, by id: those in policies/control/ and beside the one in
+    force (a revised book is added as a new file with a new id; the old one stays)."""
+    from django.conf import settings
+
+    path = policy_path()
+    default = Path(settings.BASE_DIR) / "policies" / "control"
+    directories = tuple(dict.fromkeys([str(default), str(path.parent)]))
+    return _books_cached(directories, str(path))
+
+
 def reset_cache() -> None:
+    from jindu.policy import plan
+
     _load.cache_clear()
+    _WITH_PLAN.clear()
+    _RESOLVED.clear()
+    _CHANGES.clear()
+    _books_cached.cache_clear()
+    plan.reset_cache()

@@ -79,16 +79,51 @@ def submit_relapse_report(
         observation=observation.strip(),
     )
     audit_create(actor, report)
+    _notify_stations(report)
     return report
+
+
+# Who handles relapse reports: the police station covering the township, or the office.
+HANDLER_ROLES = (Role.POLICE_STATION, Role.OFFICE_ADMIN)
+
+
+def may_handle(user, report: RelapseReport | None = None) -> bool:
+    """Whether ``user`` handles relapse reports (this one, if given): the one rule the
+    services, the pages and the menu read."""
+    if scope_for(user).role not in HANDLER_ROLES:
+        return False
+    return report is None or can(user, CHANGE, report)
+
+
+def _notify_stations(report: RelapseReport) -> int:
+    """The police stations covering the grid's township act on the report: tell their staff.
+    The text names no one; the link leads to the report."""
+    from django.urls import reverse
+
+    from jindu.orgs.models import UnitKind
+    from jindu.supervision import notifications
+
+    township = report.grid.township()
+    if township is None:
+        return 0
+    stations = OrgUnit.objects.filter(
+        kind=UnitKind.POLICE_STATION, covers=township, is_active=True
+    ).values_list("pk", flat=True)
+    return notifications.notify(
+        notifications.unit_staff(stations, roles=[Role.POLICE_STATION]),
+        kind="relapse_report",
+        key=f"relapse-report:{report.pk}",
+        text=_("New relapse report from %(grid)s (%(township)s).")
+        % {"grid": report.grid.name, "township": township.name},
+        url=reverse("control:relapse_detail", args=[report.pk]),
+    )
 
 
 def _require_station(actor, report: RelapseReport) -> None:
     """The police station covering the report's township (or the office) handles it."""
     if actor is None:
         return
-    if scope_for(actor).role not in (Role.POLICE_STATION, Role.OFFICE_ADMIN) or not can(
-        actor, CHANGE, report
-    ):
+    if not may_handle(actor, report):
         raise NotAllowed(_("The police station covering the township handles this report."))
 
 
@@ -160,6 +195,8 @@ def check_relapse_report(
             result=result,
             kind=test_kind,
             notes=_("Check of grid report %(id)s.") % {"id": report.pk},
+            # The check is itself what the station found; its date is not a typing error.
+            confirm_before_finding=True,
         )
     return report
 

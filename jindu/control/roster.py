@@ -33,15 +33,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
+from jindu.core import xlsx
+from jindu.core.bulk import insert
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import CHANGE, VIEW, scope_for
 from jindu.orgs.importer import RowError, cell_text  # shared with the organisation import
@@ -107,10 +109,16 @@ class ImportReport:
     rows: int = 0  # data rows read
     imported: bool = False  # whether anything was written
     finished: bool = False  # the import ran and was recorded (even if it changed nothing)
+    # keyed hashes of rows whose number the county office must resolve (never named by row)
+    referred: list[str] = field(default_factory=list)
+
+    @property
+    def referred_count(self) -> int:
+        return len(self.referred)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.referred
 
     @property
     def more_errors(self) -> int:
@@ -124,6 +132,19 @@ class ImportReport:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(row, message))
+
+    def as_json(self) -> dict:
+        """What the job page shows (``control/roster_result.html`` reads the same keys)."""
+        return {
+            **self.counts(),
+            "errors": [{"row": e.row, "message": e.message} for e in self.errors],
+            "error_count": self.error_count,
+            "rows": self.rows,
+            "imported": self.imported,
+            "finished": self.finished,
+            "ok": self.ok,
+            "more_errors": self.more_errors,
+        }
 
 
 class _FileProblem(Exception):
@@ -202,8 +223,12 @@ def parse_drug_types(value, lookup: dict[str, str]) -> list[str]:
 
 
 def parse_gender(value, lookup: dict[str, str]) -> str:
+    # Refused here, not left to the service: a row with other problems never reaches it,
+    # and the report must name every problem of the row.
     text = cell_text(value)
-    return lookup.get(text.lower(), text)  # unknown values are refused by the service
+    if text.lower() not in lookup:
+        raise Refused(_("Choose male or female."))
+    return lookup[text.lower()]
 
 
 def parse_risk(value, lookup: dict[str, str]) -> str:
@@ -274,78 +299,6 @@ class _Units:
         return unit
 
 
-# ---------------------------------------------------------------- writing in bulk
-
-
-# Columns whose database value is the Python value itself when it is one of _PLAIN_VALUES
-# (``get_db_prep_save`` returns it unchanged on PostgreSQL), and which ``pre_save`` does not
-# set; every other field (JSON, date-times, auto_now …) goes through the field's own methods.
-_PLAIN_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "DateField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}
-_PLAIN_VALUES = (str, int, bool, datetime.date)
-
-
-def _is_plain(field) -> bool:
-    return (
-        field.get_internal_type() in _PLAIN_TYPES
-        and not getattr(field, "auto_now", False)
-        and not getattr(field, "auto_now_add", False)
-    )
-
-
-def insert(model, objects: list, *, ids: bool = False) -> None:
-    """Insert unsaved model instances at once: ``bulk_create``, or on PostgreSQL a ``COPY``
-    (several times faster for thousands of rows). The values are the model fields' own
-    (``pre_save`` and ``get_db_prep_save``, as ``bulk_create`` uses); with ``ids`` the
-    primary keys are taken from the table's sequence first, so related rows can follow."""
-    if not objects:
-        return
-    alias = router.db_for_write(model)
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objects)
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objects)],
-            )
-            for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-                obj.pk = pk
-            fields = [meta.pk, *fields]
-        columns = ", ".join(qn(f.column) for f in fields)
-        sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
-        plan = [(f, f.attname, _is_plain(f)) for f in fields]
-        with cursor.cursor.copy(sql) as copy:
-            for obj in objects:
-                row = []
-                for f, attname, plain in plan:
-                    value = getattr(obj, attname) if plain else f.pre_save(obj, True)
-                    if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-                        value = f.get_db_prep_save(value, connection)
-                    row.append(value)
-                copy.write_row(row)
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = alias
-
-
 # ---------------------------------------------------------------- one pass over the file
 
 
@@ -396,47 +349,67 @@ class _Pass:
     # ---- per row
 
     def parse(self, number: int, cells: dict) -> _Row | None:
-        column = NAME
+        """Check every column of the row and report every problem found (not only the
+        first): the clerk corrects the whole row at once."""
+        problems: list[str] = []
+
+        def attempt(column, check):
+            try:
+                return check()
+            except Refused as exc:
+                messages = [str(m) for ms in (exc.errors or {}).values() for m in ms]
+                problems.append(_problem(column, "；".join(messages) or str(exc.message)))
+                return None
+
+        unit = attempt(UNIT, lambda: self.units.resolve(cell_text(cells[UNIT])))
+        gender = attempt(GENDER, lambda: parse_gender(cells[GENDER], self.genders))
+        id_number = attempt(ID_NUMBER, lambda: _id_text(cells[ID_NUMBER]))
+        found = attempt(FOUND, lambda: parse_date(cells[FOUND]))
+        drug_types = attempt(DRUGS, lambda: parse_drug_types(cells[DRUGS], self.drugs))
+        risk = attempt(RISK, lambda: parse_risk(cells.get(RISK), self.risks))
+        name = cell_text(cells[NAME])
+        address = cell_text(cells[ADDRESS])
+        # A value longer than its field is refused, never cut.
+        for column, value, limit in ((NAME, name, 50), (ADDRESS, address, 200)):
+            if len(value.strip()) > limit:
+                problems.append(
+                    _problem(
+                        column,
+                        _("At most %(n)d characters (this has %(len)d).")
+                        % {"n": limit, "len": len(value.strip())},
+                    )
+                )
+        if not name.strip():
+            problems.append(_problem(NAME, _("Enter the name.")))
+        if id_number:
+            attempt(ID_NUMBER, lambda: services.check_id_number(id_number, gender))
+        attempt(PHONE, lambda: services.check_phone(cell_text(cells[PHONE])))
+        if unit is not None:
+            attempt(UNIT, lambda: services.check_residence(self.actor, unit))
+        if problems:
+            self.report.add_error(number, "；".join(dict.fromkeys(problems)))
+            return None
         try:
-            column = UNIT
-            unit = self.units.resolve(cell_text(cells[UNIT]))
-            column = GENDER
-            gender = parse_gender(cells[GENDER], self.genders)
-            column = ID_NUMBER
-            id_number = _id_text(cells[ID_NUMBER])
-            column = FOUND
-            found = parse_date(cells[FOUND])
-            column = DRUGS
-            drug_types = parse_drug_types(cells[DRUGS], self.drugs)
-            column = RISK
-            risk = parse_risk(cells.get(RISK), self.risks)
-            column = NAME
             cleaned = services.clean_registration(
                 self.actor,
-                name=cell_text(cells[NAME]),
+                name=name,
                 gender=gender,
                 id_number=id_number,
                 residence_unit=unit,
                 first_found_date=found,
-                household_address=cell_text(cells[ADDRESS]),
+                household_address=address,
                 phone=cell_text(cells[PHONE]),
                 drug_types=drug_types,
                 notes=cell_text(cells[NOTES]),
             )
         except Refused as exc:
-            name = exc.field or next(iter(exc.errors or {}), "")
-            column = FIELD_COLUMNS.get(name, column)
-            messages = [str(m) for m in (exc.errors or {}).get(name, [])] or [str(exc.message)]
+            field_name = exc.field or next(iter(exc.errors or {}), "")
+            column = FIELD_COLUMNS.get(field_name, NAME)
+            messages = [str(m) for m in (exc.errors or {}).get(field_name, [])] or [
+                str(exc.message)
+            ]
             self.report.add_error(number, _problem(column, "；".join(messages)))
             return None
-        for length, limit in ((len(cleaned["name"]), 50), (len(cleaned["household_address"]), 200)):
-            if length > limit:
-                column = NAME if limit == 50 else ADDRESS
-                self.report.add_error(
-                    number,
-                    _problem(column, _("At most %(n)d characters.") % {"n": limit}),
-                )
-                return None
         digest = crypto.lookup_hash(cleaned["id_number"])
         key = int(digest[:16], 16)
         first = self.seen.get(key)
@@ -471,13 +444,12 @@ class _Pass:
             if person is None:
                 new_rows.append(row)
             elif self.scope is not None and not self.scope.covers_path(person["unit_path"]):
-                self.report.add_error(
-                    row.number,
-                    _problem(ID_NUMBER, _("This person is already registered in another area.")),
-                )
+                # Not named row by row: that would tell a township which of its numbers are
+                # registered elsewhere. Counted, audited by keyed hash, left to the office.
+                self.report.referred.append(row.digest)
             else:
                 old_rows.append((row, person))
-        if not (self.all_or_nothing and self.report.error_count):
+        if not (self.all_or_nothing and (self.report.error_count or self.report.referred)):
             self._create(new_rows)
             for row, person in old_rows:
                 self._update(row, person)
@@ -571,9 +543,11 @@ class _Pass:
 
     # ---- the whole file
 
-    def run(self, source) -> None:
+    def run(self, source, progress=None) -> None:
         batch: list[tuple[int, dict]] = []
-        for number, cells in _read(source):
+        # Blank rows count too: a million of them must not keep a worker busy.
+        budget = None if self.max_rows is None else self.max_rows * 2
+        for number, cells in _read(source, progress, max_rows_read=budget):
             self.report.rows += 1
             if self.max_rows is not None and self.report.rows > self.max_rows:
                 raise _FileProblem(
@@ -585,34 +559,35 @@ class _Pass:
             if len(batch) >= CHUNK:
                 self.chunk(batch)
                 batch = []
+                if progress is not None:
+                    progress(self.report.rows)
         if batch:
             self.chunk(batch)
+        if progress is not None:
+            progress(self.report.rows)
 
 
-def _read(source) -> Iterator[tuple[int, dict]]:
-    """The data rows of the first sheet as (row number, {column title: value}), streamed.
-    Blank rows and the template's example row are skipped."""
-    if hasattr(source, "seek"):
-        source.seek(0)
+def _read(
+    source, progress=None, *, max_rows_read: int | None = None, max_seconds: float | None = None
+) -> Iterator[tuple[int, dict]]:
+    """The data rows of the first sheet as (row number, {column title: value}), streamed
+    under the budgets of ``core.xlsx`` (issue 16, item 8). Blank rows and the template's
+    example row are skipped, but count toward the budget."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a file that is not a workbook
-        raise _FileProblem(0, _("The file cannot be read as an Excel (.xlsx) workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read every row
-        rows = sheet.iter_rows(values_only=True)
-        header = [cell_text(v).rstrip("*＊") for v in next(rows, ())]
+        stream = xlsx.rows(source, progress, max_rows_read=max_rows_read, max_seconds=max_seconds)
+        _header_row, first = next(stream, (1, ()))
+        header = [cell_text(v).rstrip("*＊") for v in first]
         positions = {title: header.index(title) for title in HEADERS if title in header}
         if any(title not in positions for title in REQUIRED_HEADERS):
+            stream.close()
             raise _FileProblem(
                 1,
                 _("This is not the roster template: the first row must be %(headers)s.")
                 % {"headers": "、".join(REQUIRED_HEADERS)},
             )
         width = max(positions.values()) + 1
-        for number, values in enumerate(rows, start=2):
-            if values is None:
+        for number, values in stream:
+            if not values:
                 continue
             if len(values) < width:
                 values = (*values, *[None] * (width - len(values)))
@@ -622,8 +597,8 @@ def _read(source) -> Iterator[tuple[int, dict]]:
             if cell_text(cells[NAME]).startswith(EXAMPLE_MARK):
                 continue
             yield number, cells
-    finally:
-        workbook.close()
+    except xlsx.SheetProblem as problem:
+        raise _FileProblem(problem.row, problem.message) from None
 
 
 # ---------------------------------------------------------------- the import
@@ -635,7 +610,12 @@ def _require_registrar(actor) -> None:
 
 
 def import_roster(
-    actor, source, *, good_rows_only: bool = False, max_rows: int | None = None
+    actor,
+    source,
+    *,
+    good_rows_only: bool = False,
+    max_rows: int | None = None,
+    progress=None,
 ) -> ImportReport:
     """Import a roster (a path or a binary file object of an .xlsx).
 
@@ -648,13 +628,40 @@ def import_roster(
     default mode the first bad row stops the writing, the rest of the file is still checked,
     and the transaction is rolled back, so a clean file is read once, not twice."""
     _require_registrar(actor)
+    report = _import_roster(
+        actor, source, good_rows_only=good_rows_only, max_rows=max_rows, progress=progress
+    )
+    services.note_registry_refusals(actor, report.referred, source="import")
+    if not report.finished:
+        # A refused or rolled-back import leaves nothing else behind; the trail still says
+        # that it was tried (counts only, no personal data).
+        audit.record(
+            actor,
+            AuditAction.REFUSED,
+            model_label="control.Person",
+            object_repr=_("Roster import refused"),
+            changes={
+                "rows": report.rows,
+                "bad_rows": report.error_count,
+                "referred": report.referred_count,
+                "good_rows_only": good_rows_only,
+            },
+        )
+    return report
+
+
+def _import_roster(
+    actor, source, *, good_rows_only: bool, max_rows: int | None, progress=None
+) -> ImportReport:
     report = ImportReport()
     try:
         with transaction.atomic():
-            _Pass(actor, report, all_or_nothing=not good_rows_only, max_rows=max_rows).run(source)
+            _Pass(actor, report, all_or_nothing=not good_rows_only, max_rows=max_rows).run(
+                source, progress
+            )
             if not report.rows:
                 raise _FileProblem(0, _("The file has no data rows."))
-            if report.error_count and not good_rows_only:
+            if (report.error_count or report.referred) and not good_rows_only:
                 raise _Rollback
             audit.record(
                 actor,
@@ -665,6 +672,7 @@ def import_roster(
                     "counts": report.counts(),
                     "rows": report.rows,
                     "bad_rows": report.error_count,
+                    "referred": report.referred_count,
                     "good_rows_only": good_rows_only,
                 },
             )
@@ -672,7 +680,9 @@ def import_roster(
         report.created = report.updated = report.unchanged = 0
         return report
     except _FileProblem as problem:
-        return ImportReport(error_count=1, errors=[RowError(problem.row, problem.message)])
+        return ImportReport(
+            error_count=1, errors=[RowError(problem.row, problem.message)], rows=report.rows
+        )
     except IntegrityError:
         return ImportReport(
             error_count=1,
@@ -729,10 +739,15 @@ def template_bytes() -> bytes:
         letter = chr(ord("A") + index)
         sheet.column_dimensions[letter].width = width
     # Numbers typed as text, so Excel neither rounds nor reformats them.
+    last = TEMPLATE_ROWS + 2
+    # The column style alone is not enough (Excel and WPS apply it only to cells they
+    # create): every input cell of these columns is text, so an 18-digit number typed
+    # there keeps its last digits.
     for letter in "CEF":
         sheet.column_dimensions[letter].number_format = "@"
+        for row in range(2, last + 1):
+            sheet[f"{letter}{row}"].number_format = "@"
     sheet.freeze_panes = "A2"
-    last = TEMPLATE_ROWS + 2
     gender = DataValidation(
         type="list",
         formula1='"{}"'.format(",".join(c.name for c in policy.code_list("gender"))),

@@ -164,7 +164,13 @@ def term_problems(
         )
     if extension_months:
         if not order.max_extension_months:
-            problems.append(("extension_months", _("This kind of order cannot be extended."), ()))
+            problems.append(
+                (
+                    "extension_months",
+                    _("This kind of order cannot be extended."),
+                    (order.term_article,),
+                )
+            )
         elif not 0 < extension_months <= order.max_extension_months:
             problems.append(
                 (
@@ -587,6 +593,12 @@ def abstinence(
 # ---------------------------------------------------------------- the five targets (方案一（三）)
 
 
+def as_of_date(date_to: datetime.date, today: datetime.date) -> datetime.date:
+    """The one date every target is read on: the period's end, or today while the period
+    runs (方案一（三）; the definitions in the plan's rule book say so each)."""
+    return min(date_to, today)
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -597,9 +609,14 @@ class Indicator:
     target: float
     met: bool | None  # None: not applicable (nobody in the denominator)
     basis: tuple[str, ...]
+    # Outside the denominator until their time has run out by the as-of date (community
+    # orders decided in the last 15 days, not yet reported).
+    pending: int = 0
 
 
-def indicator(policy: ControlPolicy, code: str, numerator: int, denominator: int) -> Indicator:
+def indicator(
+    policy: ControlPolicy, code: str, numerator: int, denominator: int, pending: int = 0
+) -> Indicator:
     target = policy.target(code)
     if denominator == 0:
         value, met = None, None
@@ -607,7 +624,15 @@ def indicator(policy: ControlPolicy, code: str, numerator: int, denominator: int
         value = round(100 * numerator / denominator, 1)
         met = numerator * 100 >= target.target * denominator
     return Indicator(
-        code, target.name, numerator, denominator, value, target.target, met, (target.article,)
+        code,
+        target.name,
+        numerator,
+        denominator,
+        value,
+        target.target,
+        met,
+        (target.article,),
+        pending,
     )
 
 
@@ -635,20 +660,43 @@ class OrderFacts:
     executed_date: datetime.date | None = None
 
 
+def community_report_pending(
+    due: datetime.date, reported_date: datetime.date | None, as_of: datetime.date
+) -> bool:
+    """Not reported by ``as_of`` while the 15 days (条例第十四条、第三十八条) have not run out
+    on it: neither met nor failed yet."""
+    return (reported_date is None or reported_date > as_of) and due >= as_of
+
+
 def control_indicators(
     policy: ControlPolicy,
     persons: list[PersonFacts],
     orders: list[OrderFacts],
     date_from: datetime.date,
     date_to: datetime.date,
+    *,
+    today: datetime.date | None = None,
 ) -> list[Indicator]:
-    """The five targets of 方案一（三） from plain facts (definitions in the policy file)."""
+    """The five targets of 方案一（三） from plain facts (definitions in the policy file), read
+    on the as-of date: ``date_to``, or ``today`` while the period runs. ``persons`` are the
+    people who lived in the unit on that date, their facts as they stood on it; a report or
+    an execution after it does not count, and a community order whose 15 days have not run
+    out on it is pending: outside the denominator."""
+    as_of = as_of_date(date_to, today or date_to)
     in_society = [p for p in persons if p.status == "in_society"]
     risky = [p for p in in_society if p.risk_level in ("medium", "high") and not p.left_control]
     sick = [p for p in in_society if p.sick_disabled]
     not_executed = [p for p in in_society if p.isolation_executed is False and not p.left_control]
-    decided = [o for o in orders if date_from <= o.decision_date <= date_to]
-    community = [o for o in decided if policy.order_kind(o.kind).is_community]
+    decided = [o for o in orders if date_from <= o.decision_date <= as_of]
+    community, pending = [], 0
+    for o in decided:
+        if not policy.order_kind(o.kind).is_community:
+            continue
+        due = report_due(policy, o.kind, o.decision_date)
+        if community_report_pending(due, o.reported_date, as_of):
+            pending += 1
+        else:
+            community.append((o, due))
     isolation = [o for o in decided if o.kind == "compulsory_isolation"]
     return [
         indicator(
@@ -661,16 +709,16 @@ def control_indicators(
             policy,
             "community_execution_rate",
             sum(
-                o.reported_date is not None
-                and o.reported_date <= report_due(policy, o.kind, o.decision_date)
-                for o in community
+                o.reported_date is not None and o.reported_date <= min(due, as_of)
+                for o, due in community
             ),
             len(community),
+            pending,
         ),
         indicator(
             policy,
             "compulsory_isolation_execution_rate",
-            sum(o.executed_date is not None and o.executed_date <= date_to for o in isolation),
+            sum(o.executed_date is not None and o.executed_date <= as_of for o in isolation),
             len(isolation),
         ),
         indicator(policy, "sick_disabled_admission_rate", sum(p.admitted for p in sick), len(sick)),

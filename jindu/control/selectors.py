@@ -1,13 +1,12 @@
 """Read side of people under control: the five targets of 方案一（三） for an org unit's
 subtree and a period, the people behind each number, and test schedules.
 
-The targets are counted in the database: one aggregate query over persons (their status,
-risk, assignment, sick/disabled and isolation facts as of the end date, as EXISTS tests the
-planner can answer for everyone in one pass, kept in a subquery so each runs once) and one
-over orders — two queries whatever the number of people (plus, on PostgreSQL, switching JIT
-off for that transaction: compiling took longer than running). The definitions are the
-policy file's; ``rules.control_indicators`` computes the same from plain facts and the tests
-hold the two together. Figures at province scale: bench/README.md.
+The targets are counted in the database, read on one as-of date (the period's end, or today
+while it runs): one statement over persons and one over the orders decided in the period,
+whatever the number of people (``asof``: the statements, their shape and why; plus, on
+PostgreSQL, switching JIT off for that transaction: compiling took longer than running). The
+definitions are the policy file's; ``rules.control_indicators`` computes the same from plain
+facts and the tests hold the two together. Figures at province scale: bench/README.md.
 """
 
 from __future__ import annotations
@@ -17,27 +16,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jindu.core.scoping import VIEW
-from jindu.orgs.models import OrgUnit
+from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.subtrees import owners_of
 
-from . import rules
+from . import asof, rules
 from .models import (
     COMMUNITY_KINDS,
     ControlAssignment,
     ControlOrder,
-    OrderKind,
+    FileAccess,
+    FollowUp,
     Person,
-    PersonStatus,
-    RiskAssessment,
-    RiskLevel,
     SickDisabled,
-    StatusChange,
     TestResult,
     UrineTest,
 )
 from .policy import control_policy
+
+# Where a person lives: a village or community, or a grid within one.
+RESIDENCE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.GRID)
 
 PERSON_TARGETS = (
     "medium_high_risk_control_rate",
@@ -45,8 +45,7 @@ PERSON_TARGETS = (
     "not_executed_control_rate",
 )
 ORDER_TARGETS = ("community_execution_rate", "compulsory_isolation_execution_rate")
-DRILL = ("numerator", "denominator", "gap")
-UNBOUNDED = 2**63 - 1  # a LIMIT that limits nothing (see control_kpis)
+DRILL = ("numerator", "denominator", "gap", "pending")
 
 
 @dataclass(frozen=True)
@@ -61,113 +60,21 @@ def persons_in(user, unit: OrgUnit) -> QuerySet:
     return Person.objects.restrict(user, VIEW).filter(residence_unit__path__startswith=unit.path)
 
 
-def _latest(rows: QuerySet, date_field: str) -> QuerySet:
-    """Of ``rows`` (one table, already limited to the dates that count), those that are
-    their person's latest by (``date_field``, id): no later row of the same person exists.
+def as_of_date(date_to: datetime.date) -> datetime.date:
+    """The date the targets of a period ending ``date_to`` are read on (``rules.as_of_date``):
+    its end, or today while it runs."""
+    from django.utils import timezone
 
-    Written as NOT EXISTS rather than ORDER BY … LIMIT 1 so that the database can work the
-    whole set out at once (an anti-join) instead of one lookup per person."""
-    later = rows.filter(person=OuterRef("person")).filter(
-        Q(**{f"{date_field}__gt": OuterRef(date_field)})
-        | Q(**{date_field: OuterRef(date_field), "pk__gt": OuterRef("pk")})
-    )
-    return rows.exclude(Exists(later))
-
-
-def as_of(persons: QuerySet, end: datetime.date) -> QuerySet:
-    """Annotate each person with the facts the targets need, as they stood on ``end``.
-
-    ``status_at``, ``risk_at`` and ``isolation_executed`` are the values of the latest
-    status change, risk assessment and isolation order; the targets themselves read the
-    yes/no facts (``in_society_at``, ``medium_high_at``, ``isolation_pending``, …), each an
-    EXISTS that PostgreSQL evaluates for all persons at once (a hashed subplan or a
-    semi-join) rather than once per person: the province's targets take one pass."""
-    statuses = StatusChange.objects.filter(date__lte=end)
-    risks = RiskAssessment.objects.filter(date__lte=end)
-    isolations = ControlOrder.objects.filter(
-        kind=OrderKind.COMPULSORY_ISOLATION, decision_date__lte=end, continues__isnull=True
-    )
-    latest_status = statuses.filter(person=OuterRef("pk")).order_by("-date", "-id")
-    latest_risk = risks.filter(person=OuterRef("pk")).order_by("-date", "-id")
-    isolation = isolations.filter(person=OuterRef("pk")).order_by("-decision_date", "-id")
-    flagged = SickDisabled.objects.filter(person=OuterRef("pk"), identified_date__lte=end)
-    return persons.annotate(
-        status_at=Subquery(latest_status.values("status")[:1]),
-        risk_at=Subquery(latest_risk.values("level")[:1]),
-        in_society_at=Exists(
-            _latest(statuses, "date").filter(person=OuterRef("pk"), status=PersonStatus.IN_SOCIETY)
-        ),
-        medium_high_at=Exists(
-            _latest(risks, "date").filter(
-                person=OuterRef("pk"), level__in=[RiskLevel.MEDIUM, RiskLevel.HIGH]
-            )
-        ),
-        controlled=Exists(
-            ControlAssignment.objects.filter(person=OuterRef("pk"), start_date__lte=end).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=end)
-            )
-        ),
-        sick=Exists(flagged),
-        admitted=Exists(flagged.filter(admitted_date__lte=end)),
-        has_isolation=Exists(isolation),
-        isolation_executed=Subquery(isolation.values("executed_date")[:1]),
-        # The latest isolation order was not executed by ``end``.
-        isolation_pending=Exists(
-            _latest(isolations, "decision_date").filter(
-                Q(executed_date__isnull=True) | Q(executed_date__gt=end), person=OuterRef("pk")
-            )
-        ),
-    )
-
-
-def _person_conditions(end: datetime.date) -> dict[str, tuple[Q, Q]]:
-    """Denominator and numerator of each person-based target, over ``as_of`` annotations."""
-    in_society = Q(in_society_at=True)
-    under_control = Q(left_control_on__isnull=True) | Q(left_control_on__gt=end)
-    return {
-        "medium_high_risk_control_rate": (
-            in_society & under_control & Q(medium_high_at=True),
-            Q(controlled=True),
-        ),
-        "sick_disabled_admission_rate": (in_society & Q(sick=True), Q(admitted=True)),
-        "not_executed_control_rate": (
-            in_society & under_control & Q(isolation_pending=True),
-            Q(controlled=True),
-        ),
-    }
-
-
-def orders_in(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date) -> QuerySet:
-    """Orders decided in the period for persons in the subtree (a resumed order is the same
-    decision and is not counted again)."""
-    return ControlOrder.objects.restrict(user, VIEW).filter(
-        person__residence_unit__path__startswith=unit.path,
-        decision_date__gte=date_from,
-        decision_date__lte=date_to,
-        continues__isnull=True,
-    )
-
-
-def _order_conditions(date_to: datetime.date) -> dict[str, tuple[Q, Q]]:
-    return {
-        "community_execution_rate": (
-            Q(kind__in=COMMUNITY_KINDS),
-            Q(reported_date__isnull=False, reported_date__lte=F("report_due")),
-        ),
-        "compulsory_isolation_execution_rate": (
-            Q(kind=OrderKind.COMPULSORY_ISOLATION),
-            Q(executed_date__isnull=False, executed_date__lte=date_to),
-        ),
-    }
+    return rules.as_of_date(date_to, timezone.localdate())
 
 
 @contextmanager
 def _without_jit():
     """On PostgreSQL, run the block with just-in-time compilation off. The planner's cost
-    estimate for the targets' aggregate (a few EXISTS per person) is far above the JIT
-    thresholds, and compiling it takes longer than running it: 3 s of compilation for a 1 s
-    query over a province. Off until the end of the transaction (``SET LOCAL``): this
-    block's own when it opens one, else the caller's (no savepoint: it only reads)."""
+    estimate for the targets' statements at province scale is far above the JIT thresholds,
+    and compiling takes longer than running them. Off until the end of the transaction
+    (``SET LOCAL``): this block's own when it opens one, else the caller's (no savepoint: it
+    only reads)."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -176,40 +83,63 @@ def _without_jit():
         yield
 
 
+def _indicators(counts: dict[str, int]) -> list[rules.Indicator]:
+    policy = control_policy()
+    return [
+        rules.indicator(
+            policy,
+            t.code,
+            counts.get(f"{t.code}__num", 0),
+            counts.get(f"{t.code}__den", 0),
+            counts.get(f"{t.code}__pending", 0),
+        )
+        for t in policy.targets
+    ]
+
+
 def control_kpis(
     user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
 ) -> list[rules.Indicator]:
-    """The five targets for ``unit``'s subtree over the period, as ``user`` may see them."""
-    policy = control_policy()
-    counts: dict[str, int] = {}
-    person_conditions = _person_conditions(date_to)
-    # Sliced, the annotated persons stay a subquery that PostgreSQL evaluates once per
-    # person; unsliced, the planner pulls it up into the aggregate and runs each correlated
-    # subquery again in every FILTER that names it (the status six times per person).
-    persons = as_of(persons_in(user, unit), date_to).order_by()[:UNBOUNDED]
+    """The five targets for ``unit``'s subtree over the period, as ``user`` may see them, read
+    on the period's as-of date (``as_of_date``; the statements: ``asof``). Two statements."""
     with _without_jit():
-        counts.update(
-            persons.aggregate(
-                **{
-                    f"{code}__{part}": Count("pk", filter=q)
-                    for code, (den, num) in person_conditions.items()
-                    for part, q in (("den", den), ("num", den & num))
-                }
-            )
-        )
-    counts.update(
-        orders_in(user, unit, date_from, date_to).aggregate(
-            **{
-                f"{code}__{part}": Count("pk", filter=q)
-                for code, (den, num) in _order_conditions(date_to).items()
-                for part, q in (("den", den), ("num", den & num))
-            }
-        )
-    )
-    return [
-        rules.indicator(policy, t.code, counts[f"{t.code}__num"], counts[f"{t.code}__den"])
-        for t in policy.targets
-    ]
+        counts = asof.counts(user, unit, date_from, as_of_date(date_to))
+    return _indicators(counts)
+
+
+def control_kpis_by_unit(
+    user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
+) -> dict[int, dict[str, int]]:
+    """The parts of the five targets per unit the people lived in on the as-of date (the
+    page's per-township table sums them by subtree). Two statements."""
+    with _without_jit():
+        return asof.counts_by_unit(user, unit, date_from, as_of_date(date_to))
+
+
+def control_kpis_for_units(
+    user, units: list[OrgUnit], date_from: datetime.date, date_to: datetime.date
+) -> dict[int, list[rules.Indicator]]:
+    """``control_kpis`` of each of ``units`` (e.g. the townships a refresh recomputes) in one
+    statement: the parts per as-of residence unit, summed to every unit whose subtree holds
+    it. The same facts as ``control_kpis``, so a unit's figure is the same either way."""
+    units = list({u.pk: u for u in units}.values())
+    parts = dict.fromkeys((*asof.PERSON_PARTS, *asof.ORDER_PARTS), 0)
+    totals = {u.pk: dict(parts) for u in units}
+    if units:
+        with _without_jit():
+            by_unit = asof.counts_by_unit(user, units, date_from, as_of_date(date_to))
+        paths = dict(OrgUnit.objects.filter(pk__in=by_unit).values_list("pk", "path"))
+        owners = owners_of(units)
+        for unit_id, counts in by_unit.items():
+            for owner in owners(paths.get(unit_id)):
+                for key, value in counts.items():
+                    totals[owner][key] += value
+    return {pk: _indicators(counts) for pk, counts in totals.items()}
+
+
+def indicators_of(counts: dict[str, int]) -> list[rules.Indicator]:
+    """The five indicators from summed parts (``control_kpis_by_unit``)."""
+    return _indicators(counts)
 
 
 def kpi_people(
@@ -220,31 +150,32 @@ def kpi_people(
     code: str,
     which: str = "denominator",
 ) -> QuerySet:
-    """The persons behind one number: the ``denominator``, the ``numerator``, or the ``gap``
-    between them (those not yet counted as met). A lazy queryset, scoped to ``user``."""
+    """The persons behind one number: the ``denominator``, the ``numerator``, the ``gap``
+    between them (those not yet counted as met), or the ``pending`` (community orders whose
+    15 days to report have not run out on the as-of date; none for the other targets).
+    A lazy queryset, scoped to ``user``, of the people who lived in the subtree on the
+    as-of date."""
+    from django.db.models.expressions import RawSQL
+
     if which not in DRILL:
         raise ValueError(which)
+    end = as_of_date(date_to)
     if code in PERSON_TARGETS:
-        den, num = _person_conditions(date_to)[code]
-        persons = as_of(persons_in(user, unit), date_to)
+        facts, key = asof.person_facts(user, unit, end), "id"
     elif code in ORDER_TARGETS:
-        den, num = _order_conditions(date_to)[code]
-        orders = orders_in(user, unit, date_from, date_to)
-        persons = persons_in(user, unit)
-        den_ids = orders.filter(den).values("person_id")
-        num_ids = orders.filter(den & num).values("person_id")
-        if which == "denominator":
-            return persons.filter(pk__in=den_ids)
-        if which == "numerator":
-            return persons.filter(pk__in=num_ids)
-        return persons.filter(pk__in=orders.filter(den).exclude(num).values("person_id"))
+        facts, key = asof.order_facts(user, unit, date_from, end), "person_id"
     else:
         raise ValueError(code)
-    if which == "denominator":
-        return persons.filter(den)
-    if which == "numerator":
-        return persons.filter(den & num)
-    return persons.filter(den).exclude(num)
+    if facts is None:
+        return Person.objects.none()
+    condition = {
+        "denominator": f"{code}__den = 1",
+        "numerator": f"{code}__num = 1",
+        "gap": f"{code}__den = 1 AND {code}__num = 0",
+        "pending": f"{code}__pending = 1" if code == "community_execution_rate" else "1 = 0",
+    }[which]
+    sql, params = facts.select(f"SELECT {key} FROM f WHERE {condition}")
+    return Person.objects.restrict(user, VIEW).filter(pk__in=RawSQL(sql, params))
 
 
 # ---------------------------------------------------------------- test schedules
@@ -320,6 +251,7 @@ def person_list(
     assignment: str = "",
     sick: bool = False,
     on: datetime.date | None = None,
+    base: QuerySet | None = None,
 ) -> QuerySet:
     """Persons ``user`` may see, filtered; the list page, its Excel export and the benchmark
     share it. Each person carries ``open_orders`` (not ended, newest first) and
@@ -335,7 +267,7 @@ def person_list(
     from . import crypto
 
     on = on or timezone.localdate()
-    persons = Person.objects.restrict(user, VIEW)
+    persons = (base if base is not None else Person.objects.all()).restrict(user, VIEW)
     if q:
         persons = persons.filter(name__icontains=q.strip())
     if id_number:
@@ -380,3 +312,90 @@ def person_list(
             to_attr="active_assignments",
         ),
     )
+
+
+def running_community_order(person: Person, on: datetime.date) -> ControlOrder | None:
+    """The community detox or rehab order the person was under on ``on`` (reported to, not
+    ended before ``on``)."""
+    return (
+        ControlOrder.objects.filter(person=person, kind__in=COMMUNITY_KINDS, reported_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by("-reported_date", "-id")
+        .first()
+    )
+
+
+def move_destinations(user):
+    """Where ``user`` may move a person (变更执行地, 条例第二十二条): the villages, communities
+    and grids the user sees, and any village, community or grid of the user's county — a move
+    may leave the user's area; the file then follows the person. The page offers exactly these
+    and the service refuses any other (the API included)."""
+    own = OrgUnit.objects.restrict(user, VIEW).filter(level__in=RESIDENCE_LEVELS, is_active=True)
+    county = _county_of(user)
+    destinations = (
+        OrgUnit.objects.filter(
+            level__in=RESIDENCE_LEVELS, is_active=True, path__startswith=county.path
+        )
+        if county is not None
+        else OrgUnit.objects.none()
+    )
+    return (own | destinations).select_related("parent").order_by("path")
+
+
+def _county_of(user) -> OrgUnit | None:
+    unit = getattr(user, "unit", None)
+    if unit is None:
+        return None
+    if unit.level == UnitLevel.COUNTY:
+        return unit
+    return unit.ancestors().filter(level=UnitLevel.COUNTY).order_by("-path").first()
+
+
+def follow_ups(
+    user,
+    *,
+    kind: str = "",
+    status: str = "",
+    person: int | None = None,
+    base: QuerySet | None = None,
+    due_first: bool = True,
+) -> QuerySet:
+    """Follow-ups ``user`` may see (the page, its export, the API): the earliest due first,
+    unless ``due_first`` is off (the API keeps the model's order)."""
+    items = (base if base is not None else FollowUp.objects.all()).restrict(user, VIEW)
+    if kind:
+        items = items.filter(kind=kind)
+    if status:
+        items = items.filter(status=status)
+    if person is not None:
+        items = items.filter(person_id=person)
+    items = items.select_related("person__residence_unit", "order", "test")
+    return items.order_by("due_date", "-created_at", "-id") if due_first else items
+
+
+def file_accesses(
+    viewer,
+    *,
+    opened_by=None,
+    person_name: str = "",
+    reason: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    person: int | None = None,
+    base: QuerySet | None = None,
+) -> QuerySet:
+    """Openings of files ``viewer`` may see (the office's access log: page, export, API)."""
+    items = (base if base is not None else FileAccess.objects.all()).restrict(viewer, VIEW)
+    if opened_by is not None:
+        items = items.filter(user=opened_by)
+    if person_name:
+        items = items.filter(person__name__icontains=person_name.strip())
+    if reason:
+        items = items.filter(reason=reason)
+    if date_from:
+        items = items.filter(at__date__gte=date_from)
+    if date_to:
+        items = items.filter(at__date__lte=date_to)
+    if person is not None:
+        items = items.filter(person_id=person)
+    return items.select_related("user", "person__residence_unit")

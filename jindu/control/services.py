@@ -20,7 +20,8 @@ from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import Conflict, NotAllowed, Refused
 from jindu.core.scoping import CHANGE, VIEW, may_act_on_unit, scope_for
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.core.search import search_key
+from jindu.orgs.models import OrgUnit
 
 from . import crypto, rules
 from .models import (
@@ -40,9 +41,7 @@ from .models import (
     StatusChange,
 )
 from .policy import control_policy
-
-RESIDENCE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.GRID)
-
+from .selectors import RESIDENCE_LEVELS, move_destinations, running_community_order
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -116,15 +115,11 @@ def _phone(value: str) -> str:
 
 
 def _set_phone(person: Person, phone: str) -> None:
-    person.phone_encrypted = crypto.encrypt(phone)
-    person.phone_hash = crypto.lookup_hash(phone)
-    person.phone_masked = crypto.mask_phone(phone)
+    person.phone = phone  # ProtectedNumber: ciphertext, hash and mask together
 
 
 def _set_id_number(person: Person, number: str) -> None:
-    person.id_number_encrypted = crypto.encrypt(number)
-    person.id_hash = crypto.lookup_hash(number)
-    person.id_masked = crypto.mask_id_number(number)
+    person.id_number = number
 
 
 class DuplicatePerson(Conflict):
@@ -137,19 +132,65 @@ class DuplicatePerson(Conflict):
                 "id": existing_id
             }
         else:
+            # Worded so as not to confirm that the number is registered anywhere: outside the
+            # caller's area that is itself the secret (the office resolves transfers).
             message = _(
-                "This identity number is already registered outside your area; ask the county "
-                "office to transfer the file."
+                "This identity number needs the county office: it cannot be recorded from your "
+                "area. The office has been told."
             )
         super().__init__(message, field="id_number")
         self.existing_id = existing_id
+
+
+def note_registry_refusals(actor, digests: list[str], *, source: str) -> None:
+    """Audit refusals of numbers registered outside the actor's area (by keyed hash only) and
+    alert the office when one account collects ``REGISTRY_REFUSAL_ALERT_AT`` of them within a
+    day. Called outside the refused transaction, so the record survives the rollback."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from jindu.audit.alerts import raise_alert
+    from jindu.audit.models import AlertKind, AuditAction, AuditEvent
+    from jindu.audit.services import record
+
+    if not digests:
+        return
+    with transaction.atomic():
+        record(
+            actor,
+            AuditAction.REFUSED,
+            model_label="control.Person",
+            object_repr=_("Registration referred to the county office"),
+            changes={"id_hash": list(digests), "count": len(digests), "source": source},
+        )
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    since = timezone.now() - datetime.timedelta(days=1)
+    events = AuditEvent.objects.filter(
+        actor=actor, action=AuditAction.REFUSED, model="control.Person", at__gte=since
+    ).values_list("changes", flat=True)
+    total = sum(int((c or {}).get("count", 1)) for c in events)
+    threshold = getattr(settings, "REGISTRY_REFUSAL_ALERT_AT", 3)
+    if total >= threshold:
+        raise_alert(
+            AlertKind.REGISTRY_PROBE,
+            f"registry_probe:{actor.pk}:{timezone.localdate().isoformat()}",
+            _(
+                "%(user)s tried to register %(n)d identity numbers held outside their area "
+                "within a day."
+            )
+            % {"user": actor.get_username(), "n": total},
+            subject=actor.get_username(),
+        )
 
 
 def _refuse_duplicate(actor, number: str, *, exclude_pk=None) -> None:
     digest = crypto.lookup_hash(number)
     existing = Person.objects.filter(id_hash=digest).exclude(pk=exclude_pk).first()
     if existing is not None:
-        raise DuplicatePerson(existing.pk if may_view_person(actor, existing.pk) else None)
+        exc = DuplicatePerson(existing.pk if may_view_person(actor, existing.pk) else None)
+        exc.digest = digest
+        raise exc
 
 
 def find_by_id_number(user, id_number: str) -> Person | None:
@@ -173,6 +214,22 @@ def _validated_id(id_number: str, gender: str, birth_date) -> rules.IdCheck:
 
 
 # ---------------------------------------------------------------- registry
+
+
+def check_id_number(id_number: str, gender: str | None) -> None:
+    """The identity number alone (GB 11643, and its sex digit when the gender is known)."""
+    _validated_id(id_number, gender or "", None)
+
+
+def check_phone(value: str) -> None:
+    _phone(value)
+
+
+def check_residence(actor, unit: OrgUnit) -> None:
+    """The unit is a residence the actor may register people in."""
+    if actor is not None and not may_act_on_unit(actor, CHANGE, Person, unit):
+        raise Refused(_("You may not register persons in this unit."), field="residence_unit")
+    _check_residence(unit)
 
 
 def clean_registration(
@@ -240,6 +297,8 @@ def build_person(actor, cleaned: dict) -> Person:
     number = values.pop("id_number")
     phone = values.pop("phone")
     person = Person(**values, created_by=actor)
+    # The roster import inserts in bulk (no save()): the picker's key is set here too.
+    person.search_key = search_key(person.name)
     _set_id_number(person, number)
     _set_phone(person, phone)
     return person
@@ -267,8 +326,19 @@ def initial_records(
     return change, finding
 
 
+def register_person(actor, **values) -> Person:
+    """Register a person (``_register_person``). A number registered outside the actor's area
+    is refused without saying so, and the refusal is audited by the number's keyed hash."""
+    try:
+        return _register_person(actor, **values)
+    except DuplicatePerson as exc:
+        if exc.existing_id is None and getattr(exc, "digest", None):
+            note_registry_refusals(actor, [exc.digest], source="register")
+        raise
+
+
 @transaction.atomic
-def register_person(
+def _register_person(
     actor,
     *,
     name: str,
@@ -310,7 +380,9 @@ def register_person(
         with transaction.atomic():
             person.save()
     except IntegrityError:
-        raise DuplicatePerson(None) from None
+        exc = DuplicatePerson(None)
+        exc.digest = person.id_hash
+        raise exc from None
     audit_create(actor, person)
     change, finding = initial_records(
         actor,
@@ -325,8 +397,19 @@ def register_person(
     return person
 
 
-@transaction.atomic
 def update_person(actor, person: Person, **changes) -> Person:
+    """Correct the registry entry (``_update_person``); a number held outside the actor's
+    area is refused and audited as in ``register_person``."""
+    try:
+        return _update_person(actor, person, **changes)
+    except DuplicatePerson as exc:
+        if exc.existing_id is None and getattr(exc, "digest", None):
+            note_registry_refusals(actor, [exc.digest], source="update")
+        raise
+
+
+@transaction.atomic
+def _update_person(actor, person: Person, **changes) -> Person:
     """Correct the registry entry: name, gender, identity number, household address, phone,
     drug types, notes. The residence changes through ``move_residence``, the status through
     ``change_status``."""
@@ -399,12 +482,15 @@ def move_residence(
     person must report to the new township within 15 days; the term runs on."""
     require_person_change(actor, person)
     _check_residence(residence_unit)
+    if actor is not None and not move_destinations(actor).filter(pk=residence_unit.pk).exists():
+        raise Refused(
+            _("A person can move only to a village, community or grid of the county."),
+            field="residence_unit",
+        )
     not_in_future(date, "date")
     person = Person.objects.select_for_update().get(pk=person.pk)
     if residence_unit.pk == person.residence_unit_id:
         raise Refused(_("The person already lives there."), field="residence_unit")
-    from .orders import running_community_order
-
     policy = control_policy()
     running = running_community_order(person, date)
     change = ResidenceChange.objects.create(
@@ -626,6 +712,23 @@ def record_admission(
 # ---------------------------------------------------------------- opening a file (查询事由)
 
 
+# An opening (FileAccess) lets its user read the person's sub-records for this long, as the
+# page's session grant does (web/registry.GRANT_SECONDS).
+FILE_GRANT_SECONDS = 30 * 60
+
+
+def open_person_ids(user):
+    """The persons whose file ``user`` opened within the grant time (a queryset of ids)."""
+    from django.utils import timezone
+
+    since = timezone.now() - datetime.timedelta(seconds=FILE_GRANT_SECONDS)
+    return FileAccess.objects.filter(user=user, at__gte=since).values("person_id")
+
+
+def has_open_file(user, person_id: int) -> bool:
+    return open_person_ids(user).filter(person_id=person_id).exists()
+
+
 @dataclass(frozen=True)
 class PersonFile:
     """A person's file as opened by one user: numbers in full only for the roles that need
@@ -636,6 +739,14 @@ class PersonFile:
     phone: str
     full_id_number: bool
     access: FileAccess
+
+
+def grant_is_open(opened_at: float, now: float) -> bool:
+    """Whether a file opened at ``opened_at`` (epoch seconds) is still open at ``now``: an
+    opening holds for ``settings.FILE_OPEN_GRANT_SECONDS`` (30 minutes by default)."""
+    from django.conf import settings
+
+    return now - opened_at < settings.FILE_OPEN_GRANT_SECONDS
 
 
 @transaction.atomic

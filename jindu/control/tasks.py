@@ -39,3 +39,26 @@ def find_unreported_moves(run_date: str) -> int:
     from .moves import check_move_reports
 
     return check_move_reports(None, datetime.date.fromisoformat(run_date))
+
+
+def _register_roster_job():
+    """The roster import as a background job (core.jobs): the page starts it, the job page
+    shows its progress and then the same result as a small import."""
+    import io
+
+    from jindu.core.jobs import job_runner
+
+    @job_runner("control.roster", template="control/roster_result.html")
+    def run_roster(job, progress):
+        from .roster import import_roster
+
+        report = import_roster(
+            job.user,
+            io.BytesIO(bytes(job.payload)),
+            good_rows_only=bool(job.options.get("good_rows_only")),
+            progress=progress,
+        )
+        return report.as_json()
+
+
+_register_roster_job()

@@ -12,8 +12,10 @@ class Refused(Exception):
 
     status = 400
 
-    def __init__(self, message, *, field: str | None = None, basis=None, errors=None):
+    def __init__(self, message, *, field: str | None = None, basis=None, errors=None, extra=None):
         super().__init__(str(message))
+        # More keys for the API's answer, e.g. {"missing": ["mechanisms"]}.
+        self.extra = dict(extra or {})
         self.message = message
         self.field = field
         self.basis = list(basis or [])

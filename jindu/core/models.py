@@ -1,5 +1,20 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Recorded(models.Model):
+    """Who recorded a row and when: the block every area's records share. The user may be
+    removed later (the row stays, ``recorded_by`` becomes empty); the audit trail keeps who it
+    was."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class ScheduledRun(models.Model):
@@ -70,3 +85,54 @@ class HolidayArrangement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work started from a page (e.g. a large import): what, for whom, how
+    far it has got and what came out. The page polls it (HTMX) while the task runs."""
+
+    kind = models.CharField(_("kind"), max_length=60)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    # The uploaded file, kept until the job has run (then emptied).
+    payload = models.BinaryField(blank=True, default=b"")
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, round(100 * self.done / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

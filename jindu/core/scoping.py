@@ -21,8 +21,24 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q
 
-VIEW = "view"
-CHANGE = "change"
+from .permissions import CHANGE, VIEW, actions_of, role_may
+from .roles import Role
+
+__all__ = [
+    "CHANGE",
+    "NO_SCOPE",
+    "VIEW",
+    "Scope",
+    "ScopedQuerySet",
+    "available_actions",
+    "can",
+    "is_office",
+    "may_act_on_unit",
+    "path_lookups_for",
+    "require_action",
+    "require_office",
+    "scope_for",
+]
 
 
 @dataclass(frozen=True)
@@ -39,17 +55,13 @@ class Scope:
     def may(self, action: str, model: type[models.Model]) -> bool:
         """Whether the role may ``action`` records of ``model`` at all (within its subtrees).
 
-        The office administrator may change everything; any other role only the models that
-        name it in ``scope_write_roles`` (a leader, otherwise read-only, records decisions)."""
+        The office administrator may take every action; any other role only the named actions
+        whose roles name it (``jindu.core.permissions``: ``scope_actions``, or
+        ``scope_write_roles`` for ``change``; a leader, otherwise read-only, records
+        decisions)."""
         if self.is_empty:
             return False
-        if action == VIEW:
-            return True
-        from jindu.accounts.roles import Role
-
-        if self.role == Role.OFFICE_ADMIN:
-            return True
-        return self.role in getattr(model, "scope_write_roles", ())
+        return role_may(self.role, action, model)
 
     def path_q(self, path_lookup: str) -> Q:
         if self.everything:
@@ -79,8 +91,6 @@ def scope_for(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from jindu.accounts.roles import Role
-
     role = Role.OFFICE_ADMIN if user.is_superuser else user.role
     if role == Role.OFFICE_ADMIN:
         return Scope(role=role, everything=True, read_only=False)
@@ -136,12 +146,51 @@ def may_act_on_unit(user, action: str, model: type[models.Model], unit) -> bool:
     return scope.may(action, model) and scope.covers_path(unit.path)
 
 
+def is_office(user) -> bool:
+    """The county office administrator (or a superuser): the one spelling of the predicate."""
+    return scope_for(user).role == Role.OFFICE_ADMIN
+
+
+def available_actions(user, obj: models.Model, *, known_visible: bool = False) -> tuple[str, ...]:
+    """The named actions ``user`` may take on ``obj`` now: the role may (the map), the object
+    is in the user's jurisdiction for that action, and its state allows it.
+
+    ``known_visible``: the caller read ``obj`` through ``restrict(user, VIEW)`` already (a list
+    or a scoped detail), so no query is needed per object."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return ()
+    model = type(obj)
+    visible = (
+        known_visible or model._default_manager.restrict(user, VIEW).filter(pk=obj.pk).exists()
+    )
+    if not visible:
+        return ()
+    allows = getattr(obj, "allows_action", None)
+    result = []
+    for action in actions_of(model):
+        if not scope.may(action, model):
+            continue
+        if allows is not None and not allows(action):
+            continue
+        result.append(action)
+    return tuple(result)
+
+
+def require_action(actor, action: str, obj: models.Model) -> None:
+    """A service's permission check from the model's named actions: ``actor`` may take
+    ``action`` on ``obj`` (role and jurisdiction; the service checks the state with its own
+    words). The system itself (``actor`` None) may."""
+    from .errors import NotAllowed
+
+    if actor is not None and not can(actor, action, obj):
+        raise NotAllowed()
+
+
 def require_office(actor) -> None:
     """The office's own work (assessing, inspecting, reviewing …): the office administrator,
     or the system itself (``actor`` None: the demo loader, scheduled jobs)."""
-    from jindu.accounts.roles import Role
-
     from .errors import NotAllowed
 
-    if actor is not None and scope_for(actor).role != Role.OFFICE_ADMIN:
+    if actor is not None and not is_office(actor):
         raise NotAllowed()

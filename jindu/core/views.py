@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -19,7 +18,9 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW):
 
 def require_office_user(request) -> None:
     """Pages that are the office administrator's alone answer 403 to everyone else."""
-    if not request.user.is_office_admin:
+    from .scoping import is_office
+
+    if not is_office(request.user):
         raise PermissionDenied
 
 
@@ -29,7 +30,11 @@ def require_change(user, model) -> None:
 
 
 def paginate(request, queryset, per_page: int = 25):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """One page of a list page. Past a few thousand rows the count is PostgreSQL's estimate
+    and the page says so ("约", ``page.paginator.estimated``): ``core.pagination``."""
+    from .pagination import EstimatingPaginator
+
+    return EstimatingPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def apply_refusal(form, exc: Refused) -> None:
@@ -46,16 +51,18 @@ def apply_refusal(form, exc: Refused) -> None:
 def home(request):
     from django.utils import timezone
 
-    from jindu.orgs import selectors
-
-    from .dashboard import work_items
+    from .dashboard import panels, work_items
+    from .registry import home_actions, page_extra
 
     return render(
         request,
         "core/home.html",
         {
-            "summary": selectors.summary_for(request.user),
+            # The organisation's counts ("summary") come from orgs' shell.
+            **page_extra("core.home", request.user),
+            "actions": home_actions(request.user, scope_for(request.user)),
             "work": work_items(request.user, timezone.localdate()),
+            "panels": panels(request.user, timezone.localdate()),
         },
     )
 
@@ -98,3 +105,40 @@ def attachment_download(request, pk: int):
     ):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_GET
+def pick(request, source: str):
+    """The picker endpoint: what the user may choose of ``source`` matching ``q`` (JSON)."""
+    from django.http import Http404, JsonResponse
+
+    from . import pickers
+
+    found = pickers.get_source(source)
+    if found is None:
+        raise Http404
+    q = request.GET.get("q", "")[:50]
+    rows = found.search(request.user, q, request.GET)[: pickers.LIMIT]
+    return JsonResponse({"results": [found.choice(obj).as_json() for obj in rows]})
+
+
+def job(request, pk: int):
+    """A background job's page: a progress bar polled by HTMX while it runs, then its result
+    (rendered by the template its area registered). A job is its user's alone."""
+    from django.http import Http404
+
+    from . import jobs
+    from .models import BackgroundJob
+
+    found = BackgroundJob.objects.filter(pk=pk, user=request.user).defer("payload").first()
+    if found is None:
+        raise Http404
+    runner = jobs.runner(found.kind)
+    context = {
+        "job": found,
+        "result_template": runner.template if runner else "",
+        "report": found.result,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "core/job_progress.html", context)
+    return render(request, "core/job.html", context)

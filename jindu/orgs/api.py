@@ -1,18 +1,16 @@
-from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from jindu.api.base import ScopedReadOnlyViewSet, ScopedRelatedField, ScopedViewSetMixin
-from jindu.api.filters import bool_param, choice_param, date_param, int_param
+from jindu.api.filters import FilterSetBackend
 from jindu.core.errors import Refused
 
 from . import services
-from .models import GEOGRAPHIC_LEVELS, OrgUnit, Position, PositionRole, UnitKind
+from .filters import MemberUnitFilter, PositionFilter, StationFilter, UnitFilter
+from .models import OrgUnit, Position, PositionRole
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = OrgUnit
@@ -26,41 +24,14 @@ class StationSerializer(OrgUnitSerializer):
         fields = [*OrgUnitSerializer.Meta.fields, "covers"]
 
 
-def _search(queryset, request):
-    q = request.query_params.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(code__startswith=q))
-    return queryset
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("level", OpenApiTypes.STR, enum=[str(v) for v in GEOGRAPHIC_LEVELS]),
-            OpenApiParameter("kind", OpenApiTypes.STR),
-            OpenApiParameter("parent", OpenApiTypes.INT),
-            OpenApiParameter("q", OpenApiTypes.STR, description="name or code prefix"),
-        ]
-    )
-)
 class OrgUnitViewSet(ScopedReadOnlyViewSet):
     """The geographic tree (county, township/park, village/community, grid) in your scope."""
 
     queryset = OrgUnit.objects.geographic()
     serializer_class = OrgUnitSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        level = choice_param(self.request, "level", [str(v) for v in GEOGRAPHIC_LEVELS])
-        if level:
-            queryset = queryset.filter(level=level)
-        kind = choice_param(self.request, "kind", UnitKind.values)
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        parent = int_param(self.request, "parent")
-        if parent is not None:
-            queryset = queryset.filter(parent_id=parent)
-        return _search(queryset, self.request)
+    # The unit lists' filters and the API's are one FilterSet (orgs/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = UnitFilter
 
 
 class MemberUnitViewSet(ScopedReadOnlyViewSet):
@@ -68,9 +39,8 @@ class MemberUnitViewSet(ScopedReadOnlyViewSet):
 
     queryset = OrgUnit.objects.member_units()
     serializer_class = OrgUnitSerializer
-
-    def get_queryset(self):
-        return _search(super().get_queryset(), self.request)
+    filter_backends = [FilterSetBackend]
+    filterset_class = MemberUnitFilter
 
 
 class StationViewSet(ScopedReadOnlyViewSet):
@@ -78,9 +48,8 @@ class StationViewSet(ScopedReadOnlyViewSet):
 
     queryset = OrgUnit.objects.stations().prefetch_related("covers")
     serializer_class = StationSerializer
-
-    def get_queryset(self):
-        return _search(super().get_queryset(), self.request)
+    filter_backends = [FilterSetBackend]
+    filterset_class = StationFilter
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -127,18 +96,6 @@ def _as_validation(exc: Refused):
     return refused_to_validation(exc)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("role", OpenApiTypes.STR, enum=PositionRole.values),
-            OpenApiParameter(
-                "current", OpenApiTypes.BOOL, description="only tenures current on `date`"
-            ),
-            OpenApiParameter("date", OpenApiTypes.DATE, description="defaults to today"),
-        ]
-    )
-)
 class PositionViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -155,14 +112,5 @@ class PositionViewSet(
     queryset = Position.objects.select_related("org_unit")
     serializer_class = PositionSerializer
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        org_unit = int_param(self.request, "org_unit")
-        if org_unit is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        role = choice_param(self.request, "role", PositionRole.values)
-        if role:
-            queryset = queryset.filter(role=role)
-        if bool_param(self.request, "current"):
-            queryset = queryset.current(date_param(self.request, "date"))
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = PositionFilter

@@ -17,10 +17,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
-
-from jindu.core.errors import Refused
 
 from .models import OrgUnit, Position, PositionRole, UnitKind
 
@@ -236,7 +235,7 @@ def _short(name: str) -> str:
     return name
 
 
-class _Names:
+class Names:
     """Unique fictional names drawn from a seeded generator."""
 
     def __init__(self, rng: random.Random):
@@ -280,7 +279,7 @@ def _date(rng: random.Random, first_year: int, last_year: int) -> datetime.date:
     return datetime.date(rng.randint(first_year, last_year), rng.randint(1, 12), rng.randint(1, 28))
 
 
-def _tenures(rng: random.Random, names: _Names, history: bool) -> list[tuple[str, datetime.date]]:
+def _tenures(rng: random.Random, names: Names, history: bool) -> list[tuple[str, datetime.date]]:
     """Holders of one post, oldest first: the current one, and maybe one before (ended)."""
     if not history:
         return [(names.person(), _date(rng, 2013, 2024))]
@@ -292,7 +291,7 @@ def _tenures(rng: random.Random, names: _Names, history: bool) -> list[tuple[str
 def _post(
     plan: Plan,
     rng: random.Random,
-    names: _Names,
+    names: Names,
     unit_code: str,
     role: str,
     title: str,
@@ -310,7 +309,7 @@ def _post(
 def build_plan(seed: int = SEED) -> Plan:
     """The whole demo county as data. Deterministic: the same seed gives the same county."""
     rng = random.Random(seed)
-    names = _Names(rng)
+    names = Names(rng)
     plan = Plan()
     first, direct = PositionRole.FIRST_RESPONSIBLE, PositionRole.DIRECT_RESPONSIBLE
     director = PositionRole.COMMITTEE_DIRECTOR
@@ -448,58 +447,80 @@ def load_demo(plan: Plan | None = None) -> LoadResult:
     result = LoadResult()
 
     units = OrgUnit.objects.in_bulk(field_name="code")
-    new_stations: list[UnitSpec] = []
-    for spec in plan.units:
-        if spec.code in units:
-            result.skipped["units"] += 1
-            continue
-        units[spec.code] = services.create_unit(
+    missing = [spec for spec in plan.units if spec.code not in units]
+    if len(plan.units) > len(missing):
+        result.skipped["units"] += len(plan.units) - len(missing)
+    units.update(
+        services.create_units(
             None,
-            code=spec.code,
-            name=spec.name,
-            kind=spec.kind,
-            parent=units[spec.parent_code] if spec.parent_code else None,
-            sort_order=spec.sort_order,
+            [
+                services.NewUnit(
+                    spec.code,
+                    spec.name,
+                    spec.kind,
+                    spec.parent_code,
+                    spec.sort_order,
+                    spec.covers,
+                )
+                for spec in missing
+            ],
         )
-        result.created["units"] += 1
-        if spec.covers:
-            new_stations.append(spec)
-    for spec in new_stations:
-        services.set_coverage(None, units[spec.code], [units[c] for c in spec.covers])
+    )
+    if missing:
+        result.created["units"] += len(missing)
 
     existing = set(Position.objects.values_list("org_unit_id", "role", "holder_name", "start_date"))
+    wanted = []
     for spec in plan.positions:
         unit = units[spec.unit_code]
         if (unit.pk, spec.role, spec.holder_name, spec.start_date) in existing:
             result.skipped["positions"] += 1
             continue
-        try:
-            services.appoint(
-                None,
+        wanted.append(
+            services.NewPosition(
                 org_unit=unit,
                 role=spec.role,
                 holder_name=spec.holder_name,
                 title=spec.title,
                 start_date=spec.start_date,
             )
-        except Refused as exc:  # someone changed the demo data since: keep their version
-            result.conflicts.append(f"{unit.name} {spec.role} {spec.holder_name}: {exc}")
-            continue
-        result.created["positions"] += 1
-
-    for spec in plan.users:
-        if User.objects.filter(username__iexact=spec.username).exists():
-            result.skipped["users"] += 1
-            continue
-        accounts.create_user(
-            None,
-            username=spec.username,
-            password=DEMO_PASSWORD,
-            role=spec.role,
-            unit=units[spec.unit_code],
-            full_name=spec.full_name,
         )
-        result.created["users"] += 1
+    # Someone changed the demo data since: keep their version of a refused tenure.
+    created, refused = services.appoint_many(None, wanted, skip_refused=True)
+    if created:
+        result.created["positions"] += len(created)
+    for spec, problem in refused:
+        result.conflicts.append(f"{spec.org_unit.name} {spec.role} {spec.holder_name}: {problem}")
+
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    new_users = [spec for spec in plan.users if spec.username.lower() not in taken]
+    if len(plan.users) > len(new_users):
+        result.skipped["users"] += len(plan.users) - len(new_users)
+    # In the demo county the office has marked the accounts as integrating, so the README's
+    # API examples work for every role that has records to read over it (grid workers report
+    # from a phone and have none). One password, hashed once.
+    users = accounts.create_users(
+        None,
+        [
+            {
+                "username": spec.username,
+                "role": spec.role,
+                "unit": units[spec.unit_code],
+                "full_name": spec.full_name,
+                "api_access": spec.role != "grid_worker",
+            }
+            for spec in new_users
+        ],
+        password=DEMO_PASSWORD,
+    )
+    for user in users:
+        if user.role in settings.TWO_FACTOR_ROLES:
+            # A known TOTP key, so `manage.py demo_otp office` can print the code.
+            from jindu.accounts import otp
+
+            otp.enrol_demo(user)
+    if users:
+        result.created["users"] += len(users)
     return result
 
 
@@ -545,12 +566,16 @@ def demo_logins_text() -> str:
     if not users:
         return "没有演示账号：先运行 python manage.py load_demo"
     rows = [("用户名", "角色", "单位", "密码", "说明")]
+    checked: dict[str, bool] = {}
     with translation.override("zh-hans"):
         for login in logins:
             user = users.get(login.username)
             if user is None:
                 continue
-            password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "（已修改）"
+            # The logins share one hash until someone changes theirs: checked once per hash.
+            if user.password not in checked:
+                checked[user.password] = user.check_password(DEMO_PASSWORD)
+            password = DEMO_PASSWORD if checked[user.password] else "（已修改）"
             unit = user.unit.name if user.unit else ""
             rows.append((user.username, str(Role(user.role).label), unit, password, login.note))
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -558,5 +583,12 @@ def demo_logins_text() -> str:
     for row in rows:
         lines.append(
             "  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        )
+    from django.conf import settings
+
+    if settings.TWO_FACTOR_ROLES:
+        lines.append(
+            "  县禁毒办管理员和禁毒委领导登录网页还需动态口令（双因素认证）："
+            "python manage.py demo_otp office（或 leader）显示当前口令。"
         )
     return "\n".join(lines)

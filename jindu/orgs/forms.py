@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 
 from .models import OrgUnit, Position, PositionRole, UnitKind, UnitLevel
 
@@ -19,7 +20,6 @@ class UnitForm(forms.ModelForm):
         queryset=OrgUnit.objects.none(),
         required=False,
         help_text=_("Police stations and judicial offices only."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     class Meta:
@@ -33,6 +33,8 @@ class UnitForm(forms.ModelForm):
             level__in=[UnitLevel.GRID, UnitLevel.DEPARTMENT, UnitLevel.STATION]
         )
         self.fields["covers"].queryset = visible.filter(level=UnitLevel.TOWNSHIP)
+        use_picker(self.fields["parent"], "units", level="county,township,village", inactive="1")
+        use_picker(self.fields["covers"], "units", level="township", inactive="1")
         if self.instance.pk:
             self.fields["covers"].initial = list(self.instance.covers.all())
 
@@ -91,6 +93,11 @@ class PositionFilterForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+    background = forms.BooleanField(
+        label=_("Import in the background and show the progress"),
+        required=False,
+        help_text=_("Large files are always imported in the background."),
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

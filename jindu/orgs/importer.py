@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
+from jindu.core import xlsx
 from jindu.core.errors import Refused
 from jindu.core.scoping import require_office
 
@@ -37,6 +37,8 @@ KIND_NAMES = {
     "司法所": UnitKind.JUDICIAL_OFFICE,
 }
 MAX_ROWS = 20000
+# The template's column titles, for messages about a value's length.
+FIELD_NAMES = {"code": "编码", "name": "名称", "address": "地址", "phone": "电话"}
 
 
 @dataclass
@@ -58,6 +60,15 @@ class ImportReport:
 
     def counts(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def as_json(self) -> dict:
+        """The report as the background job stores it (``core/import_result.html``)."""
+        return {
+            **self.counts(),
+            "ok": self.ok,
+            "error_count": len(self.errors),
+            "errors": [{"row": e.row, "message": str(e.message)} for e in self.errors],
+        }
 
 
 @dataclass
@@ -83,47 +94,53 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(file) -> tuple[list[Row], list[RowError]]:
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception):
-        return [], [RowError(0, _("The file cannot be read as an Excel (.xlsx) workbook."))]
-    sheet = workbook.worksheets[0]
+def read_rows(file, progress=None) -> tuple[list[Row], list[RowError]]:
+    """The file's rows, streamed under the budgets of ``core.xlsx`` (bytes unpacked, rows
+    read including blank ones, time)."""
     rows: list[Row] = []
     errors: list[RowError] = []
-    iterator = sheet.iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(iterator, ())]
-    if header[: len(HEADERS)] != HEADERS:
-        workbook.close()
-        return [], [
-            RowError(
-                1,
-                _("The first row must be the template's headers: %(headers)s.")
-                % {"headers": "、".join(HEADERS)},
-            )
-        ]
-    for number, values in enumerate(iterator, start=2):
-        values = [cell_text(v) for v in (*values, *[None] * len(HEADERS))][: len(HEADERS)]
-        if not any(values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            errors.append(
-                RowError(number, _("Too many rows: at most %(n)d per file.") % {"n": MAX_ROWS})
-            )
-            break
-        code, name, kind_text, parent_code, address, phone = values
-        kind = KIND_NAMES.get(kind_text, kind_text)
-        if kind not in UnitKind.values:
-            errors.append(
+    try:
+        stream = xlsx.rows(file, progress)
+        _header_row, first = next(stream, (1, ()))
+        header = [cell_text(v) for v in first]
+        if header[: len(HEADERS)] != HEADERS:
+            stream.close()
+            return [], [
                 RowError(
-                    number,
-                    _("Unknown kind “%(kind)s”: use one of %(kinds)s.")
-                    % {"kind": kind_text, "kinds": "、".join(KIND_NAMES)},
+                    1,
+                    _("The first row must be the template's headers: %(headers)s.")
+                    % {"headers": "、".join(HEADERS)},
                 )
-            )
-            continue
-        rows.append(Row(number, code, name, kind, parent_code, address, phone))
-    workbook.close()
+            ]
+        for number, values in stream:
+            if progress is not None and number % 1000 == 0:
+                progress(number - 1)
+            values = [cell_text(v) for v in (*values, *[None] * len(HEADERS))][: len(HEADERS)]
+            if not any(values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                errors.append(
+                    RowError(number, _("Too many rows: at most %(n)d per file.") % {"n": MAX_ROWS})
+                )
+                stream.close()
+                break
+            code, name, kind_text, parent_code, address, phone = values
+            kind = KIND_NAMES.get(kind_text, kind_text)
+            if kind not in UnitKind.values:
+                errors.append(
+                    RowError(
+                        number,
+                        _("Unknown kind “%(kind)s”: use one of %(kinds)s.")
+                        % {"kind": kind_text, "kinds": "、".join(KIND_NAMES)},
+                    )
+                )
+                continue
+            rows.append(Row(number, code, name, kind, parent_code, address, phone))
+        if progress is not None:
+            progress(len(rows))
+    except xlsx.SheetProblem as problem:
+        # 0 marks a problem of the whole file: nothing of it is imported.
+        return [], [RowError(0, str(problem.message))]
     return rows, errors
 
 
@@ -136,56 +153,81 @@ def check_rows(rows: list[Row], existing: dict[str, tuple[str, str]]) -> list[Ro
     known = dict(existing)
     seen: set[str] = set()
     for row in rows:
-        if not row.code:
-            errors.append(RowError(row.number, _("The code is empty.")))
-            continue
-        if not row.name:
-            errors.append(RowError(row.number, _("The name is empty.")))
-        if row.code in seen:
-            errors.append(
-                RowError(
-                    row.number, _("Code %(code)s appears twice in the file.") % {"code": row.code}
-                )
-            )
-            continue
-        seen.add(row.code)
-        parent = known.get(row.parent_code) if row.parent_code else None
-        if row.parent_code and parent is None:
-            errors.append(
-                RowError(
-                    row.number,
-                    _("Parent code %(code)s is neither in the system nor on an earlier row.")
-                    % {"code": row.parent_code},
-                )
-            )
-            continue
-        parent_level = rules.level_of(parent[0]) if parent else None
-        problem = rules.parent_problem(row.kind, parent_level) or rules.code_problem(
-            row.kind, row.code, row.parent_code or None
-        )
-        if problem:
-            errors.append(RowError(row.number, problem))
-            continue
-        if row.code in existing and existing[row.code] != (row.kind, row.parent_code):
-            errors.append(
-                RowError(
-                    row.number,
-                    _(
-                        "Unit %(code)s exists with another kind or "
-                        "parent; move it in the interface instead."
-                    )
-                    % {"code": row.code},
-                )
-            )
-            continue
-        known[row.code] = (row.kind, row.parent_code)
+        # Every problem of the row is reported, not only the first.
+        problems = _row_problems(row, known, existing, seen)
+        if problems:
+            errors.append(RowError(row.number, "；".join(problems)))
+        if row.code:
+            seen.add(row.code)
+        if not problems:
+            known[row.code] = (row.kind, row.parent_code)
     return errors
 
 
-def import_units(actor, file) -> ImportReport:
+# Longer values are refused, never cut (the model's field lengths).
+MAX_LENGTHS = (("name", 100), ("address", 200), ("phone", 40), ("code", 20))
+
+
+def _row_problems(row, known, existing, seen) -> list[str]:
+    problems: list[str] = []
+    if not row.code:
+        problems.append(_("The code is empty."))
+    if not row.name:
+        problems.append(_("The name is empty."))
+    for attr, limit in MAX_LENGTHS:
+        value = getattr(row, attr) or ""
+        if len(value) > limit:
+            problems.append(
+                _("%(field)s: at most %(n)d characters (this has %(len)d).")
+                % {"field": FIELD_NAMES[attr], "n": limit, "len": len(value)}
+            )
+    if not row.code:
+        return problems
+    if row.code in seen:
+        problems.append(_("Code %(code)s appears twice in the file.") % {"code": row.code})
+        return problems
+    parent = known.get(row.parent_code) if row.parent_code else None
+    if row.parent_code and parent is None:
+        problems.append(
+            _("Parent code %(code)s is neither in the system nor on an earlier row.")
+            % {"code": row.parent_code}
+        )
+    else:
+        parent_level = rules.level_of(parent[0]) if parent else None
+        problem = rules.parent_problem(row.kind, parent_level)
+        if problem:
+            problems.append(problem)
+    problem = rules.code_problem(row.kind, row.code, row.parent_code or None)
+    if problem:
+        problems.append(problem)
+    if row.code in existing and existing[row.code] != (row.kind, row.parent_code):
+        problems.append(
+            _("Unit %(code)s exists with another kind or parent; move it in the interface instead.")
+            % {"code": row.code}
+        )
+    return problems
+
+
+def import_units(actor, file, progress=None) -> ImportReport:
+    """Import the file (a path or a binary file object); ``progress(done, total)`` is called
+    while reading when the import runs as a background job (``orgs.tasks``). A refused file
+    leaves an audit event with its counts (issue 16, item 4)."""
     require_office(actor)
+    report = _import_units(actor, file, progress)
+    if not report.ok:
+        audit.record(
+            actor,
+            AuditAction.REFUSED,
+            model_label="orgs.OrgUnit",
+            object_repr=_("Organisation import refused"),
+            changes={"bad_rows": len(report.errors)},
+        )
+    return report
+
+
+def _import_units(actor, file, progress=None) -> ImportReport:
     report = ImportReport()
-    rows, read_errors = read_rows(file)
+    rows, read_errors = read_rows(file, progress)
     if any(e.row <= 1 for e in read_errors):  # unreadable file or wrong headers
         report.errors = read_errors
         return report

@@ -12,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from jindu.core.scoping import ScopedQuerySet
 
 
+def _keep_search_key(obj, source: str, save_kwargs: dict) -> None:
+    """Recompute ``search_key`` from ``source`` on every save that writes the name."""
+    from jindu.core.search import search_key
+
+    obj.search_key = search_key(getattr(obj, source))
+    fields = save_kwargs.get("update_fields")
+    if fields is not None and source in fields:
+        save_kwargs["update_fields"] = {*fields, "search_key"}
+
+
 class UnitKind(models.TextChoices):
     COUNTY = "county", _("County")
     TOWNSHIP = "township", _("Township")
@@ -61,6 +71,8 @@ class OrgUnit(models.Model):
         help_text=_("12-digit statistical division code for geographic units."),
     )
     name = models.CharField(_("name"), max_length=100)
+    # Pinyin initials of the name (core.search): the picker's indexed prefix search.
+    search_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices, editable=False)
     parent = models.ForeignKey(
@@ -98,6 +110,10 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        _keep_search_key(self, "name", kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def is_geographic(self) -> bool:
@@ -152,6 +168,7 @@ class Position(models.Model):
         _("post title"), max_length=60, blank=True, help_text=_("e.g. 党委书记, 镇长, 分管副镇长")
     )
     holder_name = models.CharField(_("holder"), max_length=50)
+    search_key = models.CharField(max_length=60, blank=True, db_index=True, editable=False)
     start_date = models.DateField(_("tenure start"))
     end_date = models.DateField(_("tenure end"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
@@ -181,6 +198,10 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.get_role_display()} {self.holder_name}"
+
+    def save(self, *args, **kwargs):
+        _keep_search_key(self, "holder_name", kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def is_current(self) -> bool:

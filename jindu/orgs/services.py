@@ -1,16 +1,23 @@
 """Actions on the organisation: the only code that writes OrgUnit and Position rows."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jindu.audit import services as audit
+from jindu.audit.models import AuditAction
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import CHANGE, may_act_on_unit, require_office
+from jindu.core.search import search_key
 
 from . import rules
 from .models import OrgUnit, Position, PositionRole, UnitLevel
+
+# Rows per INSERT or UPDATE statement in the bulk actions.
+BULK_SIZE = 1000
 
 UNIT_FIELDS = ("code", "name", "kind", "parent", "address", "phone", "sort_order", "is_active")
 
@@ -242,3 +249,220 @@ def update_position(actor, position: Position, **changes) -> Position:
     position.save()
     audit.record_update(actor, position, before)
     return position
+
+
+# --- Many at once: the demo county and other loaders ---------------------------------------
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    """One unit for ``create_units``: its parent by code (in the same list, earlier, or
+    already in the database) and the townships it covers by code (stations)."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None = None
+    sort_order: int = 0
+    covers: tuple[str, ...] = ()
+    address: str = ""
+    phone: str = ""
+
+
+@transaction.atomic
+def create_units(actor, specs: Iterable[NewUnit]) -> dict[str, OrgUnit]:
+    """Create many units in one action, checked as ``create_unit`` checks one.
+
+    The same rules (kind under parent, code pattern, unique code, a name, only stations
+    cover townships) are asked of every unit before anything is written; the first problem
+    refuses the whole list, naming the unit's code. Units are inserted level by level (a
+    parent's primary key is part of its children's paths), a thousand rows per statement,
+    and each is audited as created. Returns the new units by code.
+    """
+    require_office(actor)
+    specs = list(specs)
+    wanted = {s.parent_code for s in specs if s.parent_code} | {c for s in specs for c in s.covers}
+    known: dict[str, OrgUnit] = OrgUnit.objects.in_bulk(
+        [*wanted, *(s.code for s in specs)], field_name="code"
+    )
+    new: dict[str, OrgUnit] = {}
+    depth: dict[str, int] = {code: unit.depth for code, unit in known.items()}
+    for spec in specs:
+        code = spec.code.strip()
+        if code in known or code in new:
+            raise Refused(
+                _("Unit %(code)s: another unit already has this code.") % {"code": code},
+                field="code",
+            )
+        parent = None
+        if spec.parent_code:
+            parent = new.get(spec.parent_code) or known.get(spec.parent_code)
+            if parent is None:
+                raise Refused(
+                    _("Unit %(code)s: its parent %(parent)s does not exist.")
+                    % {"code": code, "parent": spec.parent_code},
+                    field="parent",
+                )
+        unit = OrgUnit(
+            code=code,
+            name=spec.name.strip(),
+            kind=spec.kind,
+            parent=parent,
+            address=spec.address,
+            phone=spec.phone,
+            sort_order=spec.sort_order,
+            level=rules.level_of(spec.kind),
+            path="/",
+        )
+        problem = rules.parent_problem(unit.kind, parent.level if parent else None) or (
+            rules.code_problem(unit.kind, unit.code, parent.code if parent else None)
+        )
+        if not problem and not unit.name:
+            problem = _("The name is required.")
+        if not problem and spec.covers and unit.level != UnitLevel.STATION:
+            problem = _("Only police stations and judicial offices cover townships.")
+        covered = [new.get(c) or known.get(c) for c in spec.covers]
+        if not problem and any(t is None or t.level != UnitLevel.TOWNSHIP for t in covered):
+            problem = _("A station can only cover townships or the park.")
+        if problem:
+            raise Refused(f"{code}: {problem}", field="code")
+        unit.search_key = search_key(unit.name)
+        new[code] = unit
+        depth[code] = depth[spec.parent_code] + 1 if spec.parent_code else 0
+    by_depth: dict[int, list[OrgUnit]] = {}
+    for code, unit in new.items():
+        by_depth.setdefault(depth[code], []).append(unit)
+    # Each unit's parent, kept aside: setting ``parent_id`` clears the cached instance.
+    parents = {code: unit.parent for code, unit in new.items()}
+    for level_units in (by_depth[d] for d in sorted(by_depth)):
+        for unit in level_units:
+            unit.parent_id = parents[unit.code].pk if parents[unit.code] else None
+        OrgUnit.objects.bulk_create(level_units, batch_size=BULK_SIZE)
+        for unit in level_units:
+            parent = parents[unit.code]
+            unit.parent = parent  # cached again: the caller's units know their parents
+            unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        OrgUnit.objects.bulk_update(level_units, ["path"], batch_size=BULK_SIZE)
+    Covers = OrgUnit.covers.through
+    Covers.objects.bulk_create(
+        [
+            Covers(
+                from_orgunit_id=new[s.code.strip()].pk, to_orgunit_id=(new.get(c) or known[c]).pk
+            )
+            for s in specs
+            for c in s.covers
+        ],
+        batch_size=BULK_SIZE,
+    )
+    covers_of = {
+        s.code.strip(): sorted((new.get(c) or known[c]).pk for c in s.covers) for s in specs
+    }
+    for code, unit in new.items():
+        after = audit.snapshot(unit, many_to_many=False)
+        after["covers"] = covers_of[code]
+        audit.record(actor, AuditAction.CREATE, unit, changes=audit.diff({}, after))
+    return new
+
+
+@dataclass(frozen=True)
+class NewPosition:
+    """One tenure for ``appoint_many``."""
+
+    org_unit: OrgUnit
+    role: str
+    holder_name: str
+    start_date: datetime.date
+    title: str = ""
+    notes: str = ""
+    end_date: datetime.date | None = None
+    holder_email: str = ""
+
+
+@transaction.atomic
+def appoint_many(
+    actor, specs: Iterable[NewPosition], *, skip_refused: bool = False
+) -> tuple[list[Position], list[tuple[NewPosition, str]]]:
+    """Record many tenures in one action, each exactly as ``appoint`` records one, in order.
+
+    A later tenure ends the open one of the same unit and role the day before it starts (the
+    history stays); a tenure overlapping another in the same role is refused. The existing
+    tenures of the units concerned are read once and the new ones inserted at once, each
+    audited. By default the first refusal refuses the whole list; with ``skip_refused`` the
+    refused tenures are left out and returned with their reasons.
+    """
+    specs = list(specs)
+    units = {s.org_unit.pk: s.org_unit for s in specs}
+    if actor is not None:
+        for unit in units.values():
+            if not may_act_on_unit(actor, CHANGE, Position, unit):
+                raise NotAllowed()
+    held: dict[tuple[int, str], list[Position]] = {}
+    for position in Position.objects.filter(org_unit_id__in=units).order_by("start_date", "pk"):
+        held.setdefault((position.org_unit_id, position.role), []).append(position)
+    ended: dict[int, tuple[Position, dict]] = {}
+    created: list[Position] = []
+    refused: list[tuple[NewPosition, str]] = []
+    for spec in specs:
+        key = (spec.org_unit.pk, spec.role)
+        tenures = held.setdefault(key, [])
+        position = Position(
+            org_unit=spec.org_unit,
+            role=spec.role,
+            holder_name=spec.holder_name.strip(),
+            title=spec.title.strip(),
+            notes=spec.notes,
+            start_date=spec.start_date,
+            end_date=spec.end_date,
+            holder_email=spec.holder_email,
+        )
+        current = next((p for p in reversed(tenures) if p.end_date is None), None)
+        succession = current is not None and spec.start_date > current.start_date
+        problem = _position_problem(position, tenures, ignore=current if succession else None)
+        if spec.role not in PositionRole.values:
+            problem = _("Unknown role.")
+        if problem:
+            if not skip_refused:
+                raise Refused(f"{spec.org_unit.name} {spec.holder_name}: {problem}")
+            refused.append((spec, problem))
+            continue
+        if succession:
+            if current.pk is not None and current.pk not in ended:
+                ended[current.pk] = (current, audit.snapshot(current))
+            current.end_date = spec.start_date - datetime.timedelta(days=1)
+        tenures.append(position)
+        created.append(position)
+    for position in created:
+        position.search_key = search_key(position.holder_name)
+    Position.objects.bulk_create(created, batch_size=BULK_SIZE)
+    Position.objects.bulk_update(
+        [p for p, _b in ended.values()], ["end_date"], batch_size=BULK_SIZE
+    )
+    for position, before in ended.values():
+        audit.record_update(actor, position, before)
+    for position in created:
+        audit.record_create(actor, position)
+    return created, refused
+
+
+def _position_problem(position: Position, others: list[Position], ignore=None) -> str:
+    """What ``_check_position`` says of ``position`` among ``others`` (in memory); the open
+    tenure the new one succeeds (``ignore``) ends the day before it starts."""
+    if not position.holder_name:
+        return _("The holder's name is required.")
+    if position.end_date and position.end_date < position.start_date:
+        return _("The tenure cannot end before it starts.")
+    for other in others:
+        end = other.end_date
+        if other is ignore:
+            end = position.start_date - datetime.timedelta(days=1)
+        starts_before_other_ends = end is None or position.start_date <= end
+        ends_after_other_starts = position.end_date is None or position.end_date >= other.start_date
+        if starts_before_other_ends and ends_after_other_starts:
+            return _(
+                "This tenure overlaps %(holder)s's (%(start)s – %(end)s) in the same role."
+            ) % {
+                "holder": other.holder_name,
+                "start": other.start_date,
+                "end": end or _("now"),
+            }
+    return ""

@@ -5,6 +5,8 @@ from . import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.unit_list, name="unit_list"),
+    path("tree/", views.unit_tree, name="unit_tree"),
+    path("tree/<int:pk>/", views.unit_tree_branch, name="unit_tree_branch"),
     path("member-units/", views.member_unit_list, name="member_unit_list"),
     path("stations/", views.station_list, name="station_list"),
     path("new/", views.unit_create, name="unit_create"),

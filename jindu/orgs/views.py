@@ -1,25 +1,31 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from jindu.core import jobs, xlsx
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, VIEW, can, scope_for
+from jindu.core.registry import page_extra
+from jindu.core.scoping import CHANGE, can, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_change
 
 from . import importer, selectors, services
+from .filters import MemberUnitFilter, PositionFilter, StationFilter, UnitFilter
 from .forms import (
     ImportForm,
     PositionEditForm,
-    PositionFilterForm,
     PositionForm,
-    UnitFilterForm,
     UnitForm,
 )
 from .models import OrgUnit, Position, UnitLevel
+
+UNIT_FILTERS = {
+    "geographic": UnitFilter,
+    "member_units": MemberUnitFilter,
+    "stations": StationFilter,
+}
 
 SECTIONS = {
     "geographic": (gettext_lazy("Organisation"), "orgs:unit_list"),
@@ -29,18 +35,11 @@ SECTIONS = {
 
 
 def _unit_list(request, section: str):
-    form = UnitFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    parent = request.GET.get("parent")
-    units = selectors.unit_list(
-        request.user,
-        section=section,
-        q=filters.get("q", ""),
-        level=filters.get("level", "") if section == "geographic" else "",
-        kind=filters.get("kind", ""),
-        parent=int(parent) if parent and parent.isdigit() else None,
-        include_inactive=filters.get("inactive", False),
+    filterset = UNIT_FILTERS[section](
+        request.GET or None, queryset=OrgUnit.objects.all(), request=request, page=True
     )
+    units = filterset.qs
+    form = filterset.form
     return render(
         request,
         "orgs/unit_list.html",
@@ -71,16 +70,6 @@ def unit_detail(request, pk: int):
     unit = get_scoped_or_404(OrgUnit, request.user, pk)
     children = selectors.unit_list(request.user, parent=unit.pk, include_inactive=True)
     positions = list(selectors.positions_of(request.user, unit))
-    listing = None
-    if unit.level in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE):
-        from jindu.accountability import selectors as responsibilities
-        from jindu.rectification.models import Designation
-
-        listing = (
-            Designation.objects.restrict(request.user, VIEW)
-            .filter(org_unit=unit, status="active")
-            .first()
-        )
     return render(
         request,
         "orgs/unit_detail.html",
@@ -94,11 +83,8 @@ def unit_detail(request, pk: int):
             "covered_by": unit.covered_by.all() if unit.level == UnitLevel.TOWNSHIP else None,
             "can_change": can(request.user, CHANGE, unit),
             "can_appoint": scope_for(request.user).may(CHANGE, Position),
-            "listing": listing,
-            "helpers": responsibilities.helpers_of(request.user, unit) if listing else [],
-            "duties": responsibilities.duties_of(request.user, unit, timezone.localdate())
-            if listing and unit.level == UnitLevel.TOWNSHIP
-            else [],
+            # The listing box (rectification, responsibilities) comes from the areas above.
+            **page_extra("orgs.unit_detail", request.user, unit=unit),
         },
     )
 
@@ -152,21 +138,15 @@ def unit_edit(request, pk: int):
 
 
 def position_list(request):
-    form = PositionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    positions = selectors.position_list(
-        request.user,
-        q=filters.get("q", ""),
-        role=filters.get("role", ""),
-        level=filters.get("level", ""),
-        current_only=not filters.get("history", False),
+    filterset = PositionFilter(
+        request.GET or None, queryset=Position.objects.all(), request=request, page=True
     )
     return render(
         request,
         "orgs/position_list.html",
         {
-            "form": form,
-            "page": paginate(request, positions),
+            "form": filterset.form,
+            "page": paginate(request, filterset.qs),
         },
     )
 
@@ -224,7 +204,11 @@ def unit_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = importer.import_units(request.user, form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        if xlsx.is_large(upload) or form.cleaned_data["background"]:
+            job = jobs.start(request.user, "orgs.units", upload)
+            return redirect("job", pk=job.pk)
+        report = importer.import_units(request.user, upload)
         if report.ok:
             messages.success(
                 request,
@@ -246,3 +230,52 @@ def unit_import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="org-units-template.xlsx"'
     return response
+
+
+def _pick_target(request) -> tuple[str, str] | None:
+    """The filter page the tree picks a unit for (``?pick=<local url>&field=<name>``)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("pick", "")
+    field = request.GET.get("field", "unit")
+    if not target or not field.isidentifier():
+        return None
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return None
+    return target, field
+
+
+def unit_tree(request):
+    """The county → township → village → grid tree; branches load as they open (HTMX).
+    With ``?pick=`` it chooses a unit for a filter page and goes back there."""
+    pick = _pick_target(request)
+    return render(
+        request,
+        "orgs/unit_tree.html",
+        {
+            "nodes": selectors.tree_nodes(request.user),
+            "pick": pick,
+            "pick_query": _pick_query(pick),
+            "section": "tree",
+        },
+    )
+
+
+def _pick_query(pick) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"pick": pick[0], "field": pick[1]}) if pick else ""
+
+
+def unit_tree_branch(request, pk: int):
+    unit = get_scoped_or_404(OrgUnit, request.user, pk)
+    pick = _pick_target(request)
+    return render(
+        request,
+        "orgs/tree_branch.html",
+        {
+            "nodes": selectors.tree_nodes(request.user, unit),
+            "pick": pick,
+            "pick_query": _pick_query(pick),
+        },
+    )

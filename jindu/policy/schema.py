@@ -5,6 +5,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+# The [rules] table: the articles of the general rules, typed (a misspelt key is refused when
+# the file loads and when code asks for it).
+RULE_KEYS = (
+    "one_active_listing_article",
+    "rebound_article",
+    "application_article",
+    "office_proposal_article",
+    "decision_article",
+    "lower_lift_article",
+    "extension_article",
+)
+
 
 @dataclass(frozen=True)
 class Article:
@@ -37,6 +49,12 @@ class Level:
     continue_months: int
     lower_to: str
     shift_to_working_day: bool
+    # Days before the current due date from which a decision may extend (特殊情况, art. 13) or
+    # continue the listing; the reasons are in the rule book (`*_window_note`).
+    extension_window_days: int = 0
+    extension_window_note: str = ""
+    continue_window_days: int = 0
+    continue_window_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,26 @@ class Consequence:
     scope: str = ""
     min_tenure_months_before_listing: int = 0
     only_if_tenure_months_before_listing: int = 0
+    # The unit levels (township, village) the measure applies to (art. 29–31 name 乡镇（园区）).
+    unit_levels: tuple[str, ...] = ("township",)
+    # Proposed at most once per listing and person, whatever deadline is missed again.
+    once_per_listing: bool = False
+    # "level_left": the measure ends on the date of the decision that lowers or lifts the
+    # listing from one of `levels` (the reading is stated in `ends_on_note`).
+    ends_on: str = ""
+    ends_on_note: str = ""
+
+
+@dataclass(frozen=True)
+class CityLevel:
+    """A level of the city committee's own listings (市禁毒委), recorded as facts."""
+
+    code: str
+    name: str
+    article: str
+    as_level: str = ""  # the county level whose consequences it brings ("" none)
+    consequence_articles: tuple[str, ...] = ()
+    township_duties: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,6 +269,7 @@ class Policy:
     recurring_obligations: tuple[RecurringObligation, ...] = ()
     report_fields: tuple[ReportField, ...] = ()
     campaigns: tuple[CampaignSpec, ...] = ()
+    city_levels: tuple[CityLevel, ...] = ()
     articles: dict[str, Article] = field(default_factory=dict)
     source: str = ""
 
@@ -240,6 +279,9 @@ class Policy:
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
 
+    def city_level(self, code: str) -> CityLevel | None:
+        return next((c for c in self.city_levels if c.code == code), None)
+
     def condition(self, code: str) -> Condition | None:
         return next((c for c in self.conditions if c.code == code), None)
 
@@ -248,6 +290,10 @@ class Policy:
         return tuple(c.code for c in self.conditions)
 
     def rule_article(self, key: str) -> str:
+        """The article of a general rule (``[rules]``); an unknown key is a programming error,
+        never an empty citation."""
+        if key not in RULE_KEYS:
+            raise KeyError(f"unknown rule {key!r}; the [rules] keys are {', '.join(RULE_KEYS)}")
         return self.rules.get(key, "")
 
     def quote(self, basis) -> list[tuple[str, str]]:

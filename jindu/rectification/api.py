@@ -1,15 +1,19 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from jindu.api.base import ScopedRelatedField, ScopedViewSetMixin, refused_to_validation
-from jindu.api.filters import choice_param, int_param
-from jindu.core.errors import Refused
+from jindu.api.base import CreateViewSet, ScopedRelatedField, ScopedViewSetMixin, call_service
+from jindu.api.filters import FilterSetBackend
 from jindu.orgs.models import OrgUnit
-from jindu.policy.registry import current_policy
 
 from . import services
+from .filters import (
+    ApplicationFilter,
+    AssessmentFilter,
+    DecisionFilter,
+    DesignationFilter,
+    EvaluationFilter,
+)
 from .models import (
     Application,
     ApplicationKind,
@@ -19,29 +23,8 @@ from .models import (
     DecisionKind,
     Designation,
     DesignationSource,
-    DesignationStatus,
     Evaluation,
 )
-
-
-def _call(fn, *args, **kwargs):
-    """Run a service; validation refusals become 400 field errors, others keep their status."""
-    try:
-        return fn(*args, **kwargs)
-    except Refused as exc:
-        if exc.status == 400:
-            raise refused_to_validation(exc) from exc
-        raise
-
-
-class CreateViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    pass
 
 
 class DesignationSerializer(serializers.ModelSerializer):
@@ -70,69 +53,77 @@ class DesignationSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=DesignationStatus.values),
-            OpenApiParameter("level", OpenApiTypes.STR),
-        ]
-    )
-)
 class DesignationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Listings (挂牌整治). They change only through decisions (POST /api/v1/decisions/)."""
 
     queryset = Designation.objects.select_related("org_unit")
     serializer_class = DesignationSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if status_ := choice_param(self.request, "status", DesignationStatus.values):
-            queryset = queryset.filter(status=status_)
-        if level := choice_param(
-            self.request, "level", [lv.code for lv in current_policy().levels]
-        ):
-            queryset = queryset.filter(level=level)
-        return queryset
+    # The board's filters and the API's are one FilterSet (rectification/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = DesignationFilter
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     designation = ScopedRelatedField(queryset=Designation.objects.all())
     conditions = serializers.DictField(child=serializers.BooleanField())
+    evidence = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Evidence per condition code (text); a condition marked met needs some.",
+    )
+    points_met = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(min_value=0)),
+        required=False,
+        help_text="Per condition code, the indexes of its sub-points (art. 14) found met.",
+    )
     missing = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
-        fields = ["id", "designation", "date", "conditions", "all_met", "missing", "notes"]
+        fields = [
+            "id",
+            "designation",
+            "date",
+            "conditions",
+            "evidence",
+            "points_met",
+            "all_met",
+            "missing",
+            "notes",
+        ]
         read_only_fields = ["all_met"]
 
     def get_missing(self, obj) -> list[str]:
         return [code for code, met in obj.conditions.items() if not met]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        findings = list(instance.findings.all())
+        data["evidence"] = {f.condition: f.findings for f in findings}
+        data["points_met"] = {f.condition: f.points_met for f in findings}
+        return data
+
     def create(self, validated_data):
-        return _call(
+        points = validated_data.get("points_met", {})
+        return call_service(
             services.record_assessment,
             self.context["request"].user,
             designation=validated_data["designation"],
             date=validated_data["date"],
             conditions=validated_data["conditions"],
             notes=validated_data.get("notes", ""),
+            evidence=validated_data.get("evidence", {}),
+            findings={code: {"points_met": indexes} for code, indexes in points.items()},
         )
 
 
 class AssessmentViewSet(CreateViewSet):
     """Assessments of the six conditions of art. 14 (all must be met to lower or lift)."""
 
-    queryset = Assessment.objects.select_related("designation")
+    queryset = Assessment.objects.select_related("designation").prefetch_related("findings")
     serializer_class = AssessmentSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (designation := int_param(self.request, "designation")) is not None:
-            queryset = queryset.filter(designation_id=designation)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = AssessmentFilter
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -155,6 +146,31 @@ class DecisionSerializer(serializers.ModelSerializer):
         queryset=Application.objects.all(), required=False, allow_null=True
     )
     result = DesignationSerializer(source="designation", read_only=True)
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The stated reason; an `extend` needs the special circumstances (art. 13).",
+    )
+    number_exception = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Office only: why the number's year differs from the decision's year.",
+    )
+    document = serializers.SerializerMethodField()
+
+    def get_document(self, obj) -> str | None:
+        """The URL of the decision's document as issued."""
+        from rest_framework.reverse import reverse
+
+        from jindu.documents.services import issued_for
+
+        pk = getattr(obj, "document_id", None)
+        if pk is None and not hasattr(obj, "document_id"):
+            document = issued_for("decision", obj)
+            pk = document.pk if document else None
+        if pk is None:
+            return None
+        return reverse("api:document-file", kwargs={"pk": pk}, request=self.context.get("request"))
 
     class Meta:
         model = Decision
@@ -171,15 +187,17 @@ class DecisionSerializer(serializers.ModelSerializer):
             "assessment",
             "application",
             "notes",
+            "number_exception",
             "basis",
             "result",
+            "document",
             "decided_by",
             "created_at",
         ]
         read_only_fields = ["basis", "decided_by", "created_at"]
 
     def create(self, data):
-        return _call(
+        return call_service(
             services.record_decision,
             self.context["request"].user,
             kind=data["kind"],
@@ -193,6 +211,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             assessment=data.get("assessment"),
             application=data.get("application"),
             notes=data.get("notes", ""),
+            number_exception=data.get("number_exception", ""),
         )
 
 
@@ -210,11 +229,9 @@ class DecisionViewSet(CreateViewSet):
     queryset = Decision.objects.select_related("designation")
     serializer_class = DecisionSerializer
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (designation := int_param(self.request, "designation")) is not None:
-            queryset = queryset.filter(designation_id=designation)
-        return queryset
+    # Each decision carries the id of its issued document (the selector annotates it).
+    filter_backends = [FilterSetBackend]
+    filterset_class = DecisionFilter
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -248,7 +265,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["applicant_unit", "designation", "status", "submitted_at"]
 
     def create(self, data):
-        return _call(
+        return call_service(
             services.submit_application,
             self.context["request"].user,
             org_unit=data["org_unit"],
@@ -266,14 +283,9 @@ class ApplicationViewSet(CreateViewSet):
 
     queryset = Application.objects.select_related("org_unit")
     serializer_class = ApplicationSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if (year := int_param(self.request, "year")) is not None:
-            queryset = queryset.filter(year=year)
-        return queryset
+    # The applications page's filters and the API's are one FilterSet.
+    filter_backends = [FilterSetBackend]
+    filterset_class = ApplicationFilter
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -283,6 +295,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
     recorded = serializers.DictField(child=serializers.FloatField(min_value=0))
     conditions = serializers.DictField(
         child=serializers.BooleanField(), required=False, write_only=True
+    )
+    evidence = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, write_only=True
     )
 
     class Meta:
@@ -305,6 +320,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "findings",
             "recommendation",
             "conditions",
+            "evidence",
             "assessment",
             "baseline",
         ]
@@ -319,7 +335,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, data):
-        return _call(
+        return call_service(
             services.record_evaluation,
             self.context["request"].user,
             org_unit=data["org_unit"],
@@ -332,6 +348,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
             findings=data.get("findings", ""),
             satisfaction_respondents=data.get("satisfaction_respondents", 0),
             conditions=data.get("conditions"),
+            condition_findings={
+                code: {"text": text} for code, text in data.get("evidence", {}).items()
+            },
             baseline=data.get("baseline"),
         )
 
@@ -341,11 +360,5 @@ class EvaluationViewSet(CreateViewSet):
 
     queryset = Evaluation.objects.select_related("org_unit").prefetch_related("member_units")
     serializer_class = EvaluationSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if (year := int_param(self.request, "year")) is not None:
-            queryset = queryset.filter(year=year)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = EvaluationFilter

@@ -17,6 +17,16 @@ ALL_MET = dict.fromkeys(
     ["leadership", "mechanisms", "groundwork", "education", "enforcement", "problem_relief"], True
 )
 
+# What the office found for each condition (art. 14 asks for each to be shown).
+EVIDENCE = {
+    "leadership": "镇党委书记任禁毒委主任，禁毒工作纳入平安建设考核（2025年镇党委会议纪要）。",
+    "mechanisms": "建立情况通报、督导考核制度；2025年禁毒经费列入镇财政预算。",
+    "groundwork": "吸毒人员台账完整，逢嫌必检落实，毒品来源流向基本掌握。",
+    "education": "禁毒宣传“六进”活动全年开展42场，群众举报线索增加。",
+    "enforcement": "2024年以来打掉贩毒团伙2个，执法绩效考核全县第三。",
+    "problem_relief": "连续12个月未发现非法种植，群众满意度调查达91%。",
+}
+
 
 def _d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
@@ -70,7 +80,13 @@ def load_demo_listings(today: datetime.date | None = None) -> int:
         source="application",
         application=application,
     ).designation
-    decide("extend", "2026-05-28", 6, designation=second_listing)
+    decide(
+        "extend",
+        "2026-05-28",
+        6,
+        designation=second_listing,
+        notes="娱乐场所涉毒问题仍在专项整治中，特殊情况延长重点督办期限一年。",
+    )
     # A township whose extension ran out in June 2026 with nothing decided: article 31.
     third_listing = decide(
         "list",
@@ -81,7 +97,13 @@ def load_demo_listings(today: datetime.date | None = None) -> int:
         categories=["transit_hub", "drug_abuse"],
         source="office_proposal",
     ).designation
-    decide("extend", "2025-05-30", 2, designation=third_listing)
+    decide(
+        "extend",
+        "2025-05-30",
+        2,
+        designation=third_listing,
+        notes="毒品中转集散问题的主要团伙仍在侦办，特殊情况延长重点整治期限一年。",
+    )
     # A township lifted after meeting all six conditions.
     fourth_listing = decide(
         "list",
@@ -98,8 +120,9 @@ def load_demo_listings(today: datetime.date | None = None) -> int:
         date=_d("2025-03-20"),
         conditions=ALL_MET,
         notes="经实地考察、明查暗访，六项条件均已具备。",
+        evidence=EVIDENCE,
     )
-    decide("lift", "2025-04-10", 2, designation=fourth_listing, assessment=assessment)
+    decide("lift", "2025-04-10", 4, designation=fourth_listing, assessment=assessment)
     # A village the seat township proposed (art. 12, 17).
     village = OrgUnit.objects.filter(parent=seat, level=UnitLevel.VILLAGE).order_by("code").first()
     village_application = services.submit_application(
@@ -219,4 +242,36 @@ def load_demo_listings(today: datetime.date | None = None) -> int:
         checked_on=_d("2026-03-01"),
     )
     accountability.check_deadlines(None, today)
+    _spread_over_time(today)
     return Designation.objects.count()
+
+
+def _spread_over_time(today: datetime.date) -> None:
+    """The services stamp everything "now"; a working county did these over months. Each
+    proposal is dated a few days after the listing or deadline that raised it, each
+    application in the spring of its year, so lists and the home page read like a history."""
+    import random
+
+    from jindu.accountability.models import AccountabilityAction
+
+    from .models import Application
+
+    rng = random.Random(2018)
+
+    def at(day: datetime.date) -> datetime.datetime:
+        day = min(day, today)
+        return timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(rng.randint(9, 17), rng.randint(0, 59)))
+        )
+
+    for action in AccountabilityAction.objects.select_related("designation"):
+        base = action.effective_from or (
+            action.designation.listed_date if action.designation_id else today
+        )
+        AccountabilityAction.objects.filter(pk=action.pk).update(
+            created_at=at(base + datetime.timedelta(days=rng.randint(2, 20)))
+        )
+    for application in Application.objects.all():
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=at(datetime.date(application.year, rng.randint(1, 4), rng.randint(1, 28)))
+        )

@@ -1,15 +1,13 @@
-"""Word documents generated from the records (python-docx): the listing decision.
+"""The listing decision as a 公文 (GB/T 9704-2012, template in jindu/documents).
 
 Everything printed comes from the decision, its listing and the policy file: the title of the
 Measures, the articles applied and their text, the period and the duties that follow.
 """
 
-import io
+import datetime
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from jindu.core.documents import chinese_date
+from jindu.documents import gongwen
 
 from .models import Decision, DecisionKind
 
@@ -22,40 +20,6 @@ TITLES = {
 }
 
 
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _font(run, size: float, *, bold: bool = False, name: str = "仿宋", color=None) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = name
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
-    if color is not None:
-        run.font.color.rgb = color
-
-
-def _paragraph(
-    doc,
-    text: str,
-    *,
-    size: float = 16,
-    bold: bool = False,
-    align=None,
-    indent: bool = True,
-    name: str = "仿宋",
-    color=None,
-):
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent and align is None:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(text), size, bold=bold, name=name, color=color)
-    return paragraph
-
-
 def listing_decision(decision: Decision) -> bytes:
     designation = decision.designation
     policy = designation.policy
@@ -64,30 +28,18 @@ def listing_decision(decision: Decision) -> bytes:
     level = policy.level(state.get("level", designation.level))
     unit_kind = "村（社区）" if unit.level == "village" else "乡镇（园区）"
 
-    doc = Document()
-    _paragraph(
-        doc,
-        policy.issuer,
-        size=26,
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        name="宋体",
-        color=RGBColor(0xC0, 0x00, 0x00),
-    )
-    _paragraph(doc, decision.decision_no, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    title = TITLES[decision.kind].format(
-        unit=unit.name,
-        level=level.name if level else "",
-        kind=unit_kind,
-        short=level.short_name if level else "禁毒重点整治",
-    )
-    _paragraph(doc, title, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, name="黑体")
-    _paragraph(doc, f"{unit.name}党委、政府：", indent=False)
-
     basis = "、".join(decision.basis)
-    period = f"{chinese_date(designation.period_start)}起至{chinese_date(designation.due_date)}止"
+    # Everything about the listing is read from the state this decision left it in, never
+    # from the listing as it is today (a later extension must not rewrite this document).
+    period_start = _day(state.get("period_start")) or designation.period_start
+    due_date = _day(state.get("due_date")) or designation.due_date
+    extensions_used = state.get("extensions_used", 0)
+    categories_codes = state.get("categories") or designation.categories
+    period = f"{chinese_date(period_start)}起至{chinese_date(due_date)}止"
     if decision.kind == DecisionKind.LIST:
-        categories = "、".join(designation.category_names())
+        categories = "、".join(
+            (c.name if (c := policy.category(code)) else code) for code in categories_codes
+        )
         body = (
             f"根据{policy.short_title}{basis}的规定，经{policy.decided_by}研究，"
             f"决定将你{_short_kind(unit)}列为{level.name}{unit_kind}，"
@@ -98,12 +50,13 @@ def listing_decision(decision: Decision) -> bytes:
         body = (
             f"根据{policy.short_title}{basis}的规定，经{policy.decided_by}研究，"
             f"决定将你{_short_kind(unit)}{level.short_name}期限延长"
-            f"{_months(level.extension_months)}，整治期限至{chinese_date(designation.due_date)}"
-            f"止（已延长{designation.extensions_used}次）。"
+            f"{_months(level.extension_months)}，整治期限至{chinese_date(due_date)}"
+            f"止（已延长{extensions_used}次）。"
         )
     elif decision.kind == DecisionKind.LOWER:
         body = (
-            f"经评估，你{_short_kind(unit)}同时符合{policy.short_title}第十四条规定的各项条件。"
+            f"经评估，你{_short_kind(unit)}同时符合{policy.short_title}"
+            f"{policy.rule_article('lower_lift_article')}规定的各项条件。"
             f"根据{policy.short_title}{basis}的规定，经{policy.decided_by}研究，决定将你"
             f"{_short_kind(unit)}整治级别降为{level.name}，整治期限自{period}。"
         )
@@ -118,42 +71,76 @@ def listing_decision(decision: Decision) -> bytes:
         body = (
             f"你{_short_kind(unit)}在延长的整治期限内仍未实现整治目标。根据{policy.short_title}"
             f"{basis}的规定，经{policy.decided_by}研究，决定对你{_short_kind(unit)}继续挂牌整治，"
-            f"期限至{chinese_date(designation.due_date)}止。"
+            f"期限至{chinese_date(due_date)}止。"
         )
-    _paragraph(doc, body)
-
+    paragraphs = [body]
     if decision.kind != DecisionKind.LIFT:
-        _paragraph(doc, "请你们按照以下要求抓好整治工作：")
-        for number, line in enumerate(_requirements(policy, designation, level), start=1):
-            _paragraph(doc, f"{_numeral(number)}、{line}")
+        paragraphs.append("请你们按照以下要求抓好整治工作：")
+        for number, line in enumerate(_requirements(policy, unit, level), start=1):
+            paragraphs.append(f"{_numeral(number)}、{line}")
     if decision.notes:
-        _paragraph(doc, decision.notes)
+        paragraphs.append(decision.notes)
 
-    _paragraph(doc, "", indent=False)
-    _paragraph(doc, policy.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, chinese_date(decision.date), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    def write_body(container):
+        for text in paragraphs:
+            gongwen.paragraph(container, text)
 
     cited = [n for n in dict.fromkeys(decision.basis) if n in policy.articles]
-    if cited:
-        doc.add_page_break()
-        _paragraph(
-            doc, f"附：{policy.short_title}相关条款", size=16, bold=True, indent=False, name="黑体"
+
+    def write_annex(container):
+        gongwen.paragraph(
+            container, f"附件：{policy.short_title}相关条款", name=gongwen.HEITI, indent=False
         )
         for number in cited:
-            _paragraph(doc, f"{number}　{policy.articles[number].text}", size=14)
+            gongwen.paragraph(container, f"{number}　{policy.articles[number].text}")
 
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return gongwen.render(
+        {
+            "letterhead": f"{policy.issuer}文件",
+            "number": decision.decision_no,
+            "title": decision_title(decision),
+            "recipient": f"{unit.name}党委、政府：",
+            "signature": policy.issuer,
+            "date": chinese_date(decision.date),
+            "cc": "、".join(policy.responsibilities.report_recipients),
+            "printer": policy.office,
+            "print_date": chinese_date(decision.date),
+            "annex": write_annex if cited else None,
+        },
+        write_body,
+    )
 
 
-def _requirements(policy, designation, level) -> list[str]:
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def decision_title(decision: Decision) -> str:
+    designation = decision.designation
+    policy = designation.policy
+    unit = designation.org_unit
+    level = policy.level((decision.state_after or {}).get("level", designation.level))
+    unit_kind = "村（社区）" if unit.level == "village" else "乡镇（园区）"
+    return TITLES[decision.kind].format(
+        unit=unit.name,
+        level=level.name if level else "",
+        kind=unit_kind,
+        short=level.short_name if level else "禁毒重点整治",
+    )
+
+
+def _requirements(policy, unit, level) -> list[str]:
     lines = []
     for rule in policy.listing_obligations:
         owner = "你们" if rule.owner == "listed_unit" else policy.office
         lines.append(f"{owner}须按期完成“{rule.name}”（{rule.article}）。")
     for consequence in policy.consequences:
-        if consequence.when == "listed" and level and level.code in consequence.levels:
+        if (
+            consequence.when == "listed"
+            and level
+            and level.code in consequence.levels
+            and unit.level in consequence.unit_levels
+        ):
             lines.append(f"依照{consequence.article}{consequence.clause}，{consequence.name}。")
     return lines
 

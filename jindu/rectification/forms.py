@@ -7,7 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jindu.core.forms import MultipleFileField, check_files
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.schema import Policy
@@ -15,6 +17,7 @@ from jindu.policy.schema import Policy
 from .models import (
     Application,
     ApplicationKind,
+    ApplicationStatus,
     Assessment,
     DecisionKind,
     DesignationSource,
@@ -22,50 +25,11 @@ from .models import (
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-ALLOWED_SUFFIXES = (
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".zip",
-    ".txt",
-    ".ofd",
-    ".wps",
-)
-
-
-def check_files(files):
-    for f in files:
-        if f.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("%(name)s is larger than 20 MB.") % {"name": f.name})
-        if not f.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError(
-                _("%(name)s: only PDF, Word, Excel, images, OFD/WPS, text or ZIP files.")
-                % {"name": f.name}
-            )
-    return files
+def listable_levels(policy: Policy) -> str:
+    """The picker parameter for the levels the policy lists (``township,village``)."""
+    return ",".join(
+        lv for lv in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE) if lv in policy.designation_levels
+    )
 
 
 def listable_units(user, policy: Policy):
@@ -83,33 +47,6 @@ def category_choices(policy: Policy):
     return [(c.code, f"{c.clause}{c.name}") for c in policy.categories]
 
 
-class DesignationFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Unit name")}),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("active", _("Under rectification")), ("lifted", _("Lifted")), ("all", _("All"))],
-    )
-    level = forms.ChoiceField(label=_("Listing level"), required=False)
-    unit_level = forms.ChoiceField(
-        label=_("Unit"),
-        required=False,
-        choices=[
-            ("", _("Townships and villages")),
-            ("township", _("Townships and park")),
-            ("village", _("Villages and communities")),
-        ],
-    )
-
-    def __init__(self, *args, policy: Policy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [("", _("All levels")), *level_choices(policy)]
-
-
 class ListDecisionForm(forms.Form):
     org_unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
     level = forms.ChoiceField(label=_("Listing level"))
@@ -125,16 +62,17 @@ class ListDecisionForm(forms.Form):
         label=_("Document number"), max_length=80, help_text=_("e.g. 衡禁毒委〔2018〕3号")
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, user, policy: Policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = listable_units(user, policy)
+        use_picker(self.fields["org_unit"], "units", level=listable_levels(policy))
         self.fields["level"].choices = level_choices(policy)
         self.fields["categories"].choices = category_choices(policy)
         self.fields["application"].queryset = Application.objects.restrict(user, VIEW).filter(
-            kind=ApplicationKind.LIST, status="submitted"
+            kind=ApplicationKind.LIST, status=ApplicationStatus.SUBMITTED
         )
 
 
@@ -155,7 +93,11 @@ class ChangeDecisionForm(forms.Form):
     date = forms.DateField(label=_("Decision date"), widget=DateInput())
     decision_no = forms.CharField(label=_("Document number"), max_length=80)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("An extension states the special circumstances here (art. 13)."),
     )
 
     def __init__(self, *args, designation, user, **kwargs):
@@ -165,7 +107,7 @@ class ChangeDecisionForm(forms.Form):
             f"{a.date} · {_('all met') if a.all_met else _('not all met')}"
         )
         self.fields["application"].queryset = Application.objects.restrict(user, VIEW).filter(
-            org_unit=designation.org_unit, status="submitted"
+            org_unit=designation.org_unit, status=ApplicationStatus.SUBMITTED
         )
 
 
@@ -174,7 +116,7 @@ class AssessmentForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=2000, label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, policy: Policy, standalone: bool = True, **kwargs):
@@ -194,7 +136,10 @@ class AssessmentForm(forms.Form):
                 choices=[(str(i), point) for i, point in enumerate(condition.points)],
             )
             self.fields[f"findings_{condition.code}"] = forms.CharField(
-                label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                max_length=2000,
+                label=_("Findings"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"evidence_{condition.code}"] = MultipleFileField(label=_("Evidence"))
 
@@ -208,9 +153,12 @@ class AssessmentForm(forms.Form):
                 self.add_error(key, exc)
         return data
 
+    duty_evidence: dict = {}
+
     def blocks(self):
         return [
             {
+                "duties": self.duty_evidence.get(c.code, []),
                 "condition": c,
                 "met": self[f"met_{c.code}"],
                 "points": self[f"points_{c.code}"],
@@ -247,12 +195,15 @@ class ApplicationForm(forms.Form):
     categories = forms.MultipleChoiceField(
         label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 6}))
+    reasons = forms.CharField(
+        max_length=10000, label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     files = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, user, policy: Policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = listable_units(user, policy)
+        use_picker(self.fields["org_unit"], "units", level=listable_levels(policy))
         self.fields["level"].choices = [("", "—"), *level_choices(policy)]
         self.fields["categories"].choices = category_choices(policy)
         self.fields["kind"].choices = [(k.code, k.name) for k in policy.application_kinds]
@@ -277,15 +228,23 @@ class EvaluationForm(forms.Form):
         label=_("Survey respondents"), min_value=0, initial=0, required=False
     )
     findings = forms.CharField(
-        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        max_length=2000,
+        label=_("Findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     recommendation = forms.ChoiceField(label=_("Recommendation"))
 
-    def __init__(self, *args, user, policy: Policy, **kwargs):
+    def __init__(self, *args, user, policy: Policy, figure=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.policy = policy
+        # The survey's figure for the chosen unit and year (jindu.rectification.satisfaction),
+        # when a survey feeds the item: shown read-only instead of a typed number.
+        self.figure = figure
         self.fields["org_unit"].queryset = listable_units(user, policy)
+        use_picker(self.fields["org_unit"], "units", level=listable_levels(policy))
         self.fields["member_units"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
+        use_picker(self.fields["member_units"], "units", kind="member_unit")
         self.fields["methods"].choices = [(m.code, m.name) for m in policy.evaluation.methods]
         self.fields["recommendation"].choices = [
             (r.code, r.name) for r in policy.evaluation.recommendations
@@ -308,6 +267,36 @@ class EvaluationForm(forms.Form):
                 required=False,
                 help_text=help_text,
             )
+        if figure is not None and f"item_{figure.item}" in self.fields:
+            self._show_survey_figure(figure)
+
+    def _show_survey_figure(self, figure) -> None:
+        """The satisfaction item and the respondents come from the survey (办法第五条、
+        第十四条（六）): disabled fields, so a posted number is ignored (the service uses the
+        survey's figure in any case)."""
+        sample = (
+            _("minimum sample reached")
+            if figure.sample_reached
+            else _("minimum sample NOT reached")
+        )
+        note = _(
+            "Computed from the survey “%(source)s”: %(rate)s%% of %(n)s respondents (%(sample)s);"
+            " %(basis)s. Not typed in."
+        ) % {
+            "source": figure.source,
+            "rate": f"{figure.rate:g}",
+            "n": figure.respondents,
+            "sample": sample,
+            "basis": "、".join(figure.basis) or _("art. 5 and art. 14 (6) of the measures"),
+        }
+        item = self.fields[f"item_{figure.item}"]
+        item.disabled = True
+        item.initial = figure.rate
+        item.help_text = note
+        respondents = self.fields["satisfaction_respondents"]
+        respondents.disabled = True
+        respondents.initial = figure.respondents
+        respondents.help_text = _("From the survey (%(sample)s).") % {"sample": sample}
 
     def general_fields(self):
         return [self[name] for name in ("org_unit", "year", "date", "methods", "member_units")]
@@ -346,7 +335,9 @@ class ProgressReportForm(forms.Form):
         help_text=_("The year reported on, or the due date for the report at expiry."),
     )
     is_final = forms.BooleanField(label=_("Report at expiry (art. 18)"), required=False)
-    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 10}))
+    text = forms.CharField(
+        max_length=10000, label=_("Report"), widget=forms.Textarea(attrs={"rows": 10})
+    )
     files = MultipleFileField(label=_("Attachments"))
 
     def clean_files(self):

@@ -19,6 +19,11 @@ from jindu.policy.registry import get_policy
 
 from . import rules
 
+# Who takes a listing's actions besides the office (jindu.core.permissions): the committee's
+# leaders record decisions (art. 16, 19); the listed township reports and applies.
+DECIDERS = (Role.LEADER,)
+TOWNSHIP_ROLES = (Role.TOWNSHIP,)
+
 
 class DesignationStatus(models.TextChoices):
     ACTIVE = "active", _("Under rectification")
@@ -110,7 +115,9 @@ class Designation(PolicyLabelsMixin, models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = ()  # changed only through decisions
+    # Named actions: a listing changes only through decisions (never edited); the office
+    # assesses its conditions; the township reports its progress.
+    scope_actions = {"change": (), "decide": DECIDERS, "assess": (), "report": TOWNSHIP_ROLES}
 
     class Meta:
         verbose_name = _("listing")
@@ -126,6 +133,15 @@ class Designation(PolicyLabelsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} · {self.level_short_name()}"
+
+    def allows_action(self, action: str) -> bool:
+        """What the listing's state allows: decisions, assessments and progress reports are
+        for a listing under rectification; it is never edited."""
+        if action == "change":
+            return False
+        if action in ("decide", "assess", "report"):
+            return self.status == DesignationStatus.ACTIVE
+        return True
 
     def as_listing(self) -> rules.Listing:
         return rules.Listing(
@@ -214,7 +230,9 @@ class Application(PolicyLabelsMixin, models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    # Named actions: a township applies (``change``: creating one) and withdraws its own; the
+    # deciders decide on it or find it not adopted.
+    scope_actions = {"change": TOWNSHIP_ROLES, "withdraw": TOWNSHIP_ROLES, "decide": DECIDERS}
 
     class Meta:
         verbose_name = _("application")
@@ -223,6 +241,19 @@ class Application(PolicyLabelsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.org_unit} {self.get_kind_display()}"
+
+    @property
+    def is_listing_request(self) -> bool:
+        """An application (or proposal) to be listed, rather than to change a listing."""
+        return self.kind == ApplicationKind.LIST
+
+    def allows_action(self, action: str) -> bool:
+        """A pending application is decided or withdrawn; it is never edited."""
+        if action == "change":
+            return False
+        if action in ("decide", "withdraw"):
+            return self.status == ApplicationStatus.SUBMITTED
+        return True
 
 
 class Assessment(models.Model):
@@ -263,6 +294,8 @@ class ConditionFinding(models.Model):
     findings = models.TextField(_("findings"), blank=True)
 
     class Meta:
+        verbose_name = _("condition finding")
+        verbose_name_plural = _("condition findings")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -373,6 +406,8 @@ class Decision(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DecisionKind.choices)
     date = models.DateField(_("decision date"))
     decision_no = models.CharField(_("document number"), max_length=80)
+    # Why the number's year differs from the decision's, confirmed by the office.
+    number_exception = models.CharField(_("number exception"), max_length=300, blank=True)
     basis = models.JSONField(_("basis"), default=list)
     notes = models.TextField(_("notes"), blank=True)
     assessment = models.ForeignKey(
@@ -390,7 +425,7 @@ class Decision(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "designation__org_unit"
-    scope_write_roles = (Role.LEADER,)
+    scope_actions = {"change": DECIDERS}
 
     class Meta:
         verbose_name = _("decision")
@@ -433,7 +468,7 @@ class ProgressReport(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "designation__org_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    scope_actions = {"change": TOWNSHIP_ROLES}
 
     class Meta:
         verbose_name = _("progress report")

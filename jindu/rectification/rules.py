@@ -8,6 +8,7 @@ policy file; nothing here knows Hengyang's periods.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -59,6 +60,10 @@ class Request:
     assessment_all_met: bool | None = None  # None: no assessment given
     assessment_date: datetime.date | None = None
     assessment_for_this_listing: bool = True
+    # The conditions of art. 14 the assessment found unmet (codes), to name them in a refusal.
+    assessment_missing: tuple[str, ...] = ()
+    # The stated reason (the special circumstances of an extension, art. 13).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,11 @@ class Outcome:
     basis: tuple[str, ...]
     message: str = ""
     listing: Listing | None = None
+    missing: tuple[str, ...] = ()  # unmet conditions of a refused lowering or lifting
 
 
-def _refuse(message: str, *basis: str) -> Outcome:
-    return Outcome(False, tuple(b for b in basis if b), message)
+def _refuse(message: str, *basis: str, missing: tuple[str, ...] = ()) -> Outcome:
+    return Outcome(False, tuple(b for b in basis if b), message, missing=missing)
 
 
 def _allow(listing: Listing, *basis: str) -> Outcome:
@@ -180,6 +186,16 @@ def _list(policy: Policy, unit: Unit, req: Request) -> Outcome:
 
 
 def _extend(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
+    article = policy.rule_article("extension_article") or level.period_article
+    if req.date == listing.listed_date:
+        return _refuse(
+            _(
+                "An extension is a decision for special circumstances; it cannot be taken on the "
+                "listing day (%(date)s)."
+            )
+            % {"date": listing.listed_date},
+            article,
+        )
     if listing.extensions_used >= level.extensions_allowed:
         return _refuse(
             _("%(level)s may be extended %(allowed)d time(s); this listing has used %(used)d.")
@@ -189,6 +205,24 @@ def _extend(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
                 "used": listing.extensions_used,
             },
             level.period_article,
+        )
+    window_opens = listing.due_date - datetime.timedelta(days=level.extension_window_days)
+    if req.date < window_opens:
+        return _refuse(
+            _(
+                "The current period runs until %(date)s; an extension may be decided from "
+                "%(opens)s (%(days)d days before it ends)."
+            )
+            % {
+                "date": listing.due_date,
+                "opens": window_opens,
+                "days": level.extension_window_days,
+            },
+            article,
+        )
+    if not req.reason.strip():
+        return _refuse(
+            _("An extension is for special circumstances: state them in the notes."), article
         )
     return _allow(
         replace(
@@ -216,7 +250,7 @@ def _continue(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
             ),
             level.period_article,
         )
-    if req.date < listing.due_date - datetime.timedelta(days=90):
+    if req.date < listing.due_date - datetime.timedelta(days=level.continue_window_days):
         return _refuse(
             _("The current period runs until %(date)s; continuing is decided when it ends.")
             % {"date": listing.due_date},
@@ -240,8 +274,12 @@ def _conditions_refusal(policy: Policy, req: Request) -> Outcome | None:
     if not req.assessment_for_this_listing:
         return _refuse(_("The assessment belongs to another listing."), article)
     if not req.assessment_all_met:
+        missing = tuple(c for c in policy.condition_codes if c in req.assessment_missing)
         return _refuse(
-            _("Not all conditions are met: lowering or lifting needs every one."), article
+            _("Not all conditions are met: lowering or lifting needs every one. Unmet: %(list)s.")
+            % {"list": unmet_conditions_text(policy, missing)},
+            article,
+            missing=missing,
         )
     if req.assessment_date and req.assessment_date > req.date:
         return _refuse(_("The assessment is dated after the decision."), article)
@@ -289,7 +327,47 @@ def _lift(policy: Policy, level, listing: Listing, req: Request) -> Outcome:
     )
 
 
+# ---------------------------------------------------------------- document numbers (art. 19)
+
+_NUMBER_YEAR = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]")
+
+
+def number_year(number: str) -> int | None:
+    """The year of a document number such as 衡禁毒委〔2026〕3号 (None if it shows none)."""
+    match = _NUMBER_YEAR.search(number or "")
+    return int(match.group(1)) if match else None
+
+
+def document_number_problem(
+    number: str, date: datetime.date, *, taken: bool, exception_reason: str = ""
+) -> str | None:
+    """A decision's number is unique for its issuer, and its year is the decision's year
+    unless the office confirms an exception with a reason (a decision of late December
+    numbered in January's series, say)."""
+    if taken:
+        return _("Document number %(number)s has already been used by this issuer.") % {
+            "number": number
+        }
+    year = number_year(number)
+    if year is not None and year != date.year and not exception_reason.strip():
+        return _(
+            "The number's year (%(year)d) is not the decision's year (%(date)s); correct it, or "
+            "confirm the exception with a reason."
+        ) % {"year": year, "date": date}
+    return None
+
+
 # ---------------------------------------------------------------- assessments (art. 14)
+
+
+def unmet_conditions_text(policy: Policy, codes) -> str:
+    """第十四条（二）机制保障健全、第十四条（六）突出问题缓解 — each by clause and name."""
+    parts = []
+    for code in codes:
+        condition = policy.condition(code)
+        if condition is not None:
+            parts.append(f"{condition.article}{condition.clause}{condition.name}")
+    return "、".join(parts)
 
 
 @dataclass(frozen=True)
@@ -306,6 +384,11 @@ def assess(policy: Policy, conditions: dict[str, bool]) -> AssessmentResult:
         raise ValueError(_("Unknown condition: %(codes)s.") % {"codes": "、".join(sorted(unknown))})
     missing = tuple(c for c in policy.condition_codes if not conditions.get(c, False))
     return AssessmentResult(not missing, missing, (policy.rule_article("lower_lift_article"),))
+
+
+def unproven_conditions(policy: Policy, conditions: dict[str, bool], evidenced) -> tuple[str, ...]:
+    """Conditions marked met without any evidence (art. 14 lists what each must show)."""
+    return tuple(c for c in policy.condition_codes if conditions.get(c) and c not in evidenced)
 
 
 # ---------------------------------------------------------------- evaluations (art. 5, 19)

@@ -10,17 +10,31 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jindu.audit import services as audit
+from jindu.core import events, workdays
 from jindu.core.errors import Conflict, NotAllowed, Refused
-from jindu.core.scoping import CHANGE, VIEW, may_act_on_unit, require_office, scope_for
+from jindu.core.scoping import (
+    CHANGE,
+    VIEW,
+    available_actions,
+    is_office,
+    may_act_on_unit,
+    require_action,
+    require_office,
+    scope_for,
+)
+from jindu.core.services import attach
+from jindu.documents import services as issued
+from jindu.documents.models import DocumentKind
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import current_policy, get_policy
 from jindu.supervision import services as obligations
 from jindu.supervision.models import ObligationKind
 
-from . import rules
+from . import documents, rules, satisfaction
 from .models import (
     Application,
     ApplicationKind,
@@ -35,6 +49,21 @@ from .models import (
     Evaluation,
     ProgressReport,
 )
+
+
+def listing_actions(user, designation: Designation) -> tuple[str, ...]:
+    """What ``user`` may do with a listing now (the page's buttons): decide, assess, report —
+    its named actions the role, the jurisdiction and the state allow."""
+    return available_actions(user, designation)
+
+
+def application_actions(user, application: Application) -> tuple[str, ...]:
+    """What ``user`` may do with an application now: decide on it (or find it not adopted),
+    withdraw it (the applicant, never the office)."""
+    actions = available_actions(user, application)
+    if is_office(user):
+        actions = tuple(a for a in actions if a != "withdraw")
+    return actions
 
 
 def _may_decide(actor) -> bool:
@@ -66,11 +95,16 @@ def record_decision(
     assessment: Assessment | None = None,
     application: Application | None = None,
     notes: str = "",
+    number_exception: str = "",
 ) -> Decision:
     if not _may_decide(actor):
         raise NotAllowed(_("Only the committee's leaders and the office record decisions."))
     if not decision_no.strip():
         raise Refused(_("Enter the decision's document number."), field="decision_no")
+    if date > timezone.localdate():
+        raise Refused(
+            _("A decision is recorded once taken: its date cannot be in the future."), field="date"
+        )
     if kind == DecisionKind.LIST:
         if org_unit is None:
             raise Refused(_("Choose the unit to list."), field="org_unit")
@@ -97,10 +131,16 @@ def record_decision(
         assessment_for_this_listing=(
             assessment is None or active is None or assessment.designation_id == active.pk
         ),
+        assessment_missing=tuple(
+            code for code, met in (assessment.conditions if assessment else {}).items() if not met
+        ),
+        reason=notes,
     )
     outcome = rules.decide(policy, facts, request)
     if not outcome.allowed:
-        raise Conflict(outcome.message, basis=list(outcome.basis))
+        extra = {"missing": list(outcome.missing)} if outcome.missing else None
+        raise Conflict(outcome.message, basis=list(outcome.basis), extra=extra)
+    _check_number(actor, policy, decision_no.strip(), date, number_exception)
 
     if kind == DecisionKind.LIST:
         target = Designation(org_unit=unit, policy_id=policy.id)
@@ -121,6 +161,7 @@ def record_decision(
         decision_no=decision_no.strip(),
         basis=list(outcome.basis),
         notes=notes,
+        number_exception=number_exception.strip()[:300],
         assessment=assessment,
         application=application,
         state_after=_state(outcome.listing),
@@ -128,6 +169,7 @@ def record_decision(
     )
     decision.save()
     audit.record_create(actor, decision)
+    issue_decision_document(actor, decision)
 
     if application is not None and application.status == ApplicationStatus.SUBMITTED:
         before = audit.snapshot(application)
@@ -137,17 +179,68 @@ def record_decision(
         application.save(update_fields=["status", "designation"])
         audit.record_update(actor, application, before)
 
-    if kind == DecisionKind.LIST:
-        from jindu.accountability.services import propose_for_listing
-
-        propose_for_listing(actor, target)
+    # Higher areas react in this transaction (accountability proposes what a listing
+    # brings); a refusal there rolls the decision back.
+    events.publish(
+        "rectification.decision_recorded", actor=actor, decision=decision, designation=target
+    )
     if target.status == DesignationStatus.LIFTED:
         obligations.waive_after(
             actor, target, date, _("The listing was lifted on %(date)s.") % {"date": date}
         )
     else:
-        obligations.sync_listing_obligations(actor, target)
+        sync_listing_obligations(actor, target)
     return decision
+
+
+def sync_listing_obligations(actor, designation: Designation):
+    """Create every obligation the listing's current state calls for and is not there yet
+    (progress and expiry reports, inspections, evaluations). Idempotent: run after each
+    decision; existing obligations are left as they are."""
+    policy = get_policy(designation.policy_id)
+    specs = rules.listing_obligations(policy, designation.as_listing(), workdays.calendar())
+    unit = designation.org_unit
+    return obligations.ensure_obligations(
+        actor,
+        specs,
+        owners={"listed_unit": unit, "office": obligations.office_unit_for(unit)},
+        source=designation,
+        subject_unit=unit,
+        policy_id=policy.id,
+    )
+
+
+def _check_number(actor, policy, number: str, date, exception: str) -> None:
+    same_issuer = {
+        d.designation.policy_id
+        for d in Decision.objects.filter(decision_no=number).select_related("designation")
+    }
+    taken = any(get_policy(pid).issuer == policy.issuer for pid in same_issuer)
+    if exception.strip():
+        require_office(actor)  # the office confirms an exception to the numbering
+    problem = rules.document_number_problem(number, date, taken=taken, exception_reason=exception)
+    if problem:
+        raise Refused(problem, field="decision_no")
+
+
+def issue_decision_document(actor, decision: Decision):
+    """The decision's document, generated once from the facts of its date and kept."""
+    existing = issued.issued_for(DocumentKind.DECISION, decision)
+    if existing is not None:
+        return existing
+    policy = get_policy(decision.designation.policy_id)
+    return issued.issue(
+        actor,
+        kind=DocumentKind.DECISION,
+        number=decision.decision_no,
+        date=decision.date,
+        issuer=policy.issuer,
+        title=documents.decision_title(decision),
+        content=documents.listing_decision(decision),
+        org_unit=decision.designation.org_unit,
+        source=decision,
+        policy_id=policy.id,
+    )
 
 
 def _state(listing: rules.Listing) -> dict:
@@ -173,10 +266,16 @@ def record_assessment(
     conditions: dict[str, bool],
     notes: str = "",
     findings: dict[str, dict] | None = None,
+    evidence: dict[str, str] | None = None,
+    attachments: dict[str, list] | None = None,
 ) -> Assessment:
-    """Record whether each condition of art. 14 is met (``findings`` may add, per condition,
-    ``{"text": …, "points_met": [indexes]}``)."""
-    require_office(actor)
+    """Record whether each condition of art. 14 is met, against its sub-points, with evidence.
+
+    ``findings`` may add, per condition, ``{"text": …, "points_met": [indexes]}``;
+    ``evidence`` gives the evidence text per condition (the API's form of ``text``);
+    ``attachments`` the files per condition. A condition marked met needs evidence (text or
+    a file): the office cannot tick a condition it cannot show."""
+    require_action(actor, "assess", designation)
     policy = get_policy(designation.policy_id)
     try:
         result = rules.assess(policy, conditions)
@@ -184,6 +283,37 @@ def record_assessment(
         raise Refused(str(exc), field="conditions") from exc
     if date < designation.listed_date:
         raise Refused(_("The assessment cannot be dated before the listing."), field="date")
+    evidence = evidence or {}
+    attachments = attachments or {}
+    unknown = sorted((set(evidence) | set(attachments)) - set(policy.condition_codes))
+    if unknown:
+        raise Refused(
+            _("Unknown condition: %(codes)s.") % {"codes": "、".join(unknown)}, field="evidence"
+        )
+    texts = {}
+    for condition in policy.conditions:
+        extra = (findings or {}).get(condition.code, {})
+        texts[condition.code] = "\n".join(
+            t
+            for t in (
+                str(extra.get("text", "")).strip(),
+                str(evidence.get(condition.code) or "").strip(),
+            )
+            if t
+        )
+    unproven = rules.unproven_conditions(
+        policy,
+        conditions,
+        {code for code, text in texts.items() if text}
+        | {code for code, files in attachments.items() if files},
+    )
+    if unproven:
+        raise Refused(
+            _("A condition marked met needs its evidence (text or attachments): %(list)s.")
+            % {"list": rules.unmet_conditions_text(policy, unproven)},
+            field="evidence",
+            basis=[policy.rule_article("lower_lift_article")],
+        )
     assessment = Assessment.objects.create(
         designation=designation,
         date=date,
@@ -202,10 +332,20 @@ def record_assessment(
             condition=condition.code,
             met=bool(conditions.get(condition.code, False)),
             points_met=points,
-            findings=extra.get("text", ""),
+            findings=texts[condition.code],
         )
     audit.record_create(actor, assessment)
+    _attach_evidence(actor, assessment, policy, attachments)
     return assessment
+
+
+def _attach_evidence(actor, assessment: Assessment, policy, attachments: dict | None) -> None:
+    for condition in policy.conditions:
+        files = (attachments or {}).get(condition.code, [])
+        if files:
+            attach(
+                actor, assessment, files, role=condition.code, field=f"evidence_{condition.code}"
+            )
 
 
 @transaction.atomic
@@ -220,6 +360,7 @@ def submit_application(
     categories=(),
     source: str = ApplicationSource.APPLICATION,
     applicant_unit: OrgUnit | None = None,
+    files=(),
 ) -> Application:
     """A unit's yearly application (art. 15, 18), a township's proposal of one of its
     villages (art. 12, 17), or the office's proposal of a unit that did not apply (art. 16)."""
@@ -279,20 +420,41 @@ def submit_application(
         submitted_by=actor,
     )
     audit.record_create(actor, application)
+    attach(actor, application, files)
+    _notify_deciders(application)
     return application
+
+
+def _notify_deciders(application: Application) -> int:
+    """An application or proposal waits for the committee's decision."""
+    from django.urls import reverse
+
+    from jindu.supervision import notifications
+
+    return notifications.notify(
+        notifications.leaders(),
+        kind="decision_waiting",
+        key=f"application:{application.pk}",
+        text=_("Waiting for a decision: %(kind)s of %(unit)s (%(year)s).")
+        % {
+            "kind": application.get_kind_display(),
+            "unit": application.org_unit.name,
+            "year": application.year,
+        },
+        url=reverse("rectification:application_detail", args=[application.pk]),
+    )
 
 
 @transaction.atomic
 def close_application(actor, application: Application, status: str) -> Application:
     """Withdraw (the applicant) or mark not adopted (the office)."""
     if status == ApplicationStatus.WITHDRAWN:
-        if actor is not None and not may_act_on_unit(
-            actor, CHANGE, Application, application.org_unit
-        ):
+        # The applicant withdraws; the office finds an application not adopted instead.
+        require_action(actor, "withdraw", application)
+        if actor is not None and is_office(actor):
             raise NotAllowed()
     elif status == ApplicationStatus.REJECTED:
-        if not _may_decide(actor):
-            raise NotAllowed()
+        require_action(actor, "decide", application)
     else:
         raise Refused(_("Unknown status."))
     if application.status != ApplicationStatus.SUBMITTED:
@@ -320,6 +482,7 @@ def record_evaluation(
     conditions: dict[str, bool] | None = None,
     condition_findings: dict[str, dict] | None = None,
     baseline: Evaluation | None = None,
+    evidence: dict[str, list] | None = None,
 ) -> Evaluation:
     require_office(actor)
     policy = current_policy()
@@ -345,6 +508,11 @@ def record_evaluation(
             % {"unit": org_unit, "year": year},
             field="year",
         )
+    # A registered survey (第五条) replaces the typed satisfaction figure for this unit and year.
+    figure = satisfaction.figure_for(org_unit, year)
+    if figure is not None:
+        recorded = {**recorded, figure.item: figure.rate}
+        satisfaction_respondents = figure.respondents
     try:
         score = rules.score_evaluation(policy, recorded)
     except ValueError as exc:
@@ -361,6 +529,7 @@ def record_evaluation(
             conditions=conditions,
             findings=condition_findings,
             notes=_("From the %(year)s evaluation") % {"year": year},
+            evidence=evidence,
         )
     evaluation = Evaluation.objects.create(
         org_unit=org_unit,
@@ -388,7 +557,7 @@ def record_evaluation(
         obligations.fulfil(
             actor,
             kind=ObligationKind.ANNUAL_EVALUATION,
-            org_unit=obligations._office_unit_for(org_unit),
+            org_unit=obligations.office_unit_for(org_unit),
             period=str(year),
             record=evaluation,
             source=designation,
@@ -409,12 +578,15 @@ def baseline_for(user, org_unit: OrgUnit, year: int) -> Evaluation | None:
 
 @transaction.atomic
 def submit_progress_report(
-    actor, *, designation: Designation, period: str, text: str, is_final: bool = False
+    actor,
+    *,
+    designation: Designation,
+    period: str,
+    text: str,
+    is_final: bool = False,
+    files=(),
 ) -> ProgressReport:
-    if actor is not None and not may_act_on_unit(
-        actor, CHANGE, ProgressReport, designation.org_unit
-    ):
-        raise NotAllowed()
+    require_action(actor, "report", designation)
     if designation.status != DesignationStatus.ACTIVE:
         raise Refused(_("Reports are made for an active listing."))
     if not text.strip():
@@ -427,6 +599,7 @@ def submit_progress_report(
         submitted_by=actor,
     )
     audit.record_create(actor, report)
+    attach(actor, report, files)
     kind = ObligationKind.EXPIRY_REPORT if is_final else ObligationKind.PROGRESS_REPORT
     obligations.fulfil(
         actor,

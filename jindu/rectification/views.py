@@ -1,35 +1,34 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, VIEW, scope_for
-from jindu.core.services import attach, attachments_of
+from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
+from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+from jindu.documents.views import serve
+from jindu.orgs.models import OrgUnit
 from jindu.policy.registry import current_policy
 from jindu.supervision.models import Obligation
 
-from . import documents, selectors, services
+from . import satisfaction, selectors, services
+from .filters import ApplicationFilter, DesignationFilter, EvaluationFilter
 from .forms import (
     ApplicationForm,
     AssessmentForm,
     ChangeDecisionForm,
-    DesignationFilterForm,
     EvaluationForm,
     ListDecisionForm,
     ProgressReportForm,
 )
 from .models import (
     Application,
-    ApplicationStatus,
     Assessment,
     Decision,
     Designation,
-    DesignationStatus,
     Evaluation,
     ProgressReport,
 )
@@ -37,10 +36,6 @@ from .models import (
 
 def _may(user, model) -> bool:
     return scope_for(user).may(CHANGE, model)
-
-
-def _is_office(user) -> bool:
-    return user.is_office_admin
 
 
 def _refused(form, exc: Refused) -> dict:
@@ -63,20 +58,15 @@ def _refused(form, exc: Refused) -> dict:
 
 def board(request):
     policy = current_policy()
-    form = DesignationFilterForm(request.GET or None, policy=policy)
-    filters = form.cleaned_data if form.is_valid() else {}
-    listings = selectors.designations(
-        request.user,
-        status=filters.get("status") or "active",
-        level=filters.get("level", ""),
-        unit_level=filters.get("unit_level", ""),
-        q=filters.get("q", ""),
+    filterset = DesignationFilter(
+        request.GET or None, queryset=Designation.objects.all(), request=request, page=True
     )
+    listings = filterset.qs
     return render(
         request,
         "rectification/board.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page": paginate(request, listings, 50),
             "policy": policy,
             "today": timezone.localdate(),
@@ -110,12 +100,8 @@ def designation_detail(request, pk: int):
             "history": Designation.objects.restrict(request.user, VIEW)
             .filter(org_unit=designation.org_unit)
             .exclude(pk=designation.pk),
-            "can_decide": _may(request.user, Decision)
-            and designation.status == DesignationStatus.ACTIVE,
-            "can_assess": _is_office(request.user)
-            and designation.status == DesignationStatus.ACTIVE,
-            "can_report": _may(request.user, ProgressReport)
-            and designation.status == DesignationStatus.ACTIVE,
+            # The buttons are exactly the named actions the user may take now.
+            "allowed": services.listing_actions(request.user, designation),
             "today": timezone.localdate(),
         },
     )
@@ -201,21 +187,16 @@ def decide_change(request, pk: int):
 
 
 def decision_document(request, pk: int):
+    """The decision's document as issued (stored at issue; never regenerated from today's
+    state). A decision recorded before documents were kept is issued on first download."""
     decision = get_scoped_or_404(Decision, request.user, pk)
-    content = documents.listing_decision(decision)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    filename = f"decision-{decision.designation.org_unit.code}-{decision.date}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return serve(services.issue_decision_document(None, decision))
 
 
 @require_http_methods(["GET", "POST"])
 def assess(request, pk: int):
     designation = get_scoped_or_404(Designation, request.user, pk)
-    if not _is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
     policy = designation.policy
     form = AssessmentForm(
@@ -223,6 +204,9 @@ def assess(request, pk: int):
         request.FILES or None,
         policy=policy,
         initial={"date": timezone.localdate()},
+    )
+    form.duty_evidence = selectors.recorded_evidence(
+        request.user, designation, timezone.localdate()
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,17 +217,11 @@ def assess(request, pk: int):
                 conditions=form.conditions(),
                 findings=form.findings(),
                 notes=form.cleaned_data["notes"],
+                attachments=_evidence(form, policy),
             )
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            for condition in policy.conditions:
-                attach(
-                    request.user,
-                    assessment,
-                    form.cleaned_data.get(f"evidence_{condition.code}", []),
-                    role=condition.code,
-                )
             messages.success(
                 request,
                 _("Assessment recorded: %(result)s.")
@@ -264,6 +242,7 @@ def assessment_detail(request, pk: int):
     policy = assessment.designation.policy
     findings = {f.condition: f for f in assessment.findings.all()}
     evidence = attachments_of(assessment)
+    duties = selectors.recorded_evidence(request.user, assessment.designation, assessment.date)
     rows = []
     for condition in policy.conditions:
         finding = findings.get(condition.code)
@@ -276,6 +255,7 @@ def assessment_detail(request, pk: int):
                     for i, p in enumerate(condition.points)
                 ],
                 "evidence": [e for e in evidence if e.role == condition.code],
+                "duties": duties.get(condition.code, []),
             }
         )
     return render(
@@ -296,17 +276,17 @@ def report_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.submit_progress_report(
+            services.submit_progress_report(
                 request.user,
                 designation=designation,
                 period=data["period"],
                 text=data["text"],
                 is_final=data["is_final"],
+                files=data["files"],
             )
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            attach(request.user, report, data["files"])
             messages.success(request, _("Report submitted."))
             return redirect("rectification:designation_detail", pk=designation.pk)
     return render(
@@ -315,15 +295,16 @@ def report_create(request, pk: int):
 
 
 def application_list(request):
-    applications = selectors.applications(request.user, status=request.GET.get("status", ""))
+    filterset = ApplicationFilter(
+        request.GET or None, queryset=Application.objects.all(), request=request, page=True
+    )
     return render(
         request,
         "rectification/application_list.html",
         {
-            "page": paginate(request, applications),
+            "form": filterset.form,
+            "page": paginate(request, filterset.qs),
             "can_apply": _may(request.user, Application),
-            "statuses": ApplicationStatus.choices,
-            "status": request.GET.get("status", ""),
         },
     )
 
@@ -331,7 +312,7 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     proposal = request.GET.get("proposal") == "1" or request.POST.get("proposal") == "1"
-    if not _may(request.user, Application) or (proposal and not _is_office(request.user)):
+    if not _may(request.user, Application) or (proposal and not is_office(request.user)):
         raise PermissionDenied
     policy = current_policy()
     form = ApplicationForm(
@@ -349,11 +330,11 @@ def application_create(request):
                 level=data["level"],
                 categories=data["categories"],
                 source="office_proposal" if proposal else "application",
+                files=data["files"],
             )
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            attach(request.user, application, data["files"])
             messages.success(request, _("Application submitted."))
             return redirect("rectification:application_detail", pk=application.pk)
     return render(
@@ -363,17 +344,13 @@ def application_create(request):
 
 def application_detail(request, pk: int):
     application = get_scoped_or_404(Application, request.user, pk)
-    pending = application.status == ApplicationStatus.SUBMITTED
     return render(
         request,
         "rectification/application_detail.html",
         {
             "application": application,
             "files": attachments_of(application),
-            "can_decide": pending and _may(request.user, Decision),
-            "can_withdraw": pending
-            and _may(request.user, Application)
-            and not request.user.is_office_admin,
+            "allowed": services.application_actions(request.user, application),
         },
     )
 
@@ -394,22 +371,37 @@ def application_close(request, pk: int):
 
 
 def evaluation_list(request):
-    year = request.GET.get("year", "")
-    evaluations = selectors.evaluations(request.user, year=int(year) if year.isdigit() else None)
+    filterset = EvaluationFilter(
+        request.GET or None, queryset=Evaluation.objects.all(), request=request, page=True
+    )
     return render(
         request,
         "rectification/evaluation_list.html",
         {
-            "page": paginate(request, evaluations),
-            "can_evaluate": _is_office(request.user),
-            "year": year,
+            "form": filterset.form,
+            "page": paginate(request, filterset.qs),
+            "can_evaluate": is_office(request.user),
         },
     )
 
 
+def _survey_figure(request, initial):
+    """The survey's satisfaction figure for the unit and year the form names (posted, or
+    given in the link), if a registered source has one (办法第五条、第十四条（六）)."""
+    data = request.POST if request.method == "POST" else {}
+    unit_id = str(data.get("org_unit") or initial.get("org_unit") or "")
+    year = str(data.get("year") or initial.get("year") or "")
+    if not (unit_id.isdigit() and year.isdigit()):
+        return None
+    unit = OrgUnit.objects.restrict(request.user, VIEW).filter(pk=int(unit_id)).first()
+    if unit is None:
+        return None
+    return satisfaction.figure_for(unit, int(year))
+
+
 @require_http_methods(["GET", "POST"])
 def evaluation_create(request):
-    if not _is_office(request.user):
+    if not is_office(request.user):
         raise PermissionDenied
     policy = current_policy()
     initial = {"date": timezone.localdate(), "year": timezone.localdate().year}
@@ -428,7 +420,13 @@ def evaluation_create(request):
         )
     elif (unit_id := request.GET.get("org_unit", "")).isdigit():
         initial["org_unit"] = unit_id
-    form = EvaluationForm(request.POST or None, user=request.user, policy=policy, initial=initial)
+    form = EvaluationForm(
+        request.POST or None,
+        user=request.user,
+        policy=policy,
+        initial=initial,
+        figure=_survey_figure(request, initial),
+    )
     conditions_form = AssessmentForm(
         request.POST or None, request.FILES or None, policy=policy, standalone=False, prefix="c"
     )
@@ -451,18 +449,11 @@ def evaluation_create(request):
                 conditions=conditions_form.conditions(),
                 condition_findings=conditions_form.findings(),
                 baseline=baseline,
+                evidence=_evidence(conditions_form, policy),
             )
         except Refused as exc:
             apply_refusal(form, exc)
         else:
-            if evaluation.assessment is not None:
-                for condition in policy.conditions:
-                    attach(
-                        request.user,
-                        evaluation.assessment,
-                        conditions_form.cleaned_data.get(f"evidence_{condition.code}", []),
-                        role=condition.code,
-                    )
             messages.success(request, _("Evaluation recorded."))
             return redirect("rectification:evaluation_detail", pk=evaluation.pk)
     return render(
@@ -483,6 +474,11 @@ def evaluation_detail(request, pk: int):
             "evaluation": evaluation,
             "policy": policy,
             "items": items,
-            "can_evaluate": _is_office(request.user),
+            "can_evaluate": is_office(request.user),
         },
     )
+
+
+def _evidence(form, policy) -> dict:
+    """The files uploaded per condition (``evidence_<code>``), for the service to store."""
+    return {c.code: form.cleaned_data.get(f"evidence_{c.code}", []) for c in policy.conditions}

@@ -1,28 +1,25 @@
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from jindu.api.base import ScopedReadOnlyViewSet, ScopedRelatedField
-from jindu.api.filters import choice_param, date_param, int_param
+from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, ScopedRelatedField, call_service
+from jindu.api.filters import FilterSetBackend, year_param
+from jindu.core.filters import MAX_ID
 from jindu.orgs.models import OrgUnit
-from jindu.rectification.api import CreateViewSet, _call
 
 from . import reporting, services
+from .filters import ObligationFilter, ReportFilter
 from .models import (
     MajorEvent,
     Meeting,
     MeetingDecision,
     Obligation,
-    ObligationKind,
     ObligationStatus,
     ReportKind,
     ResponsibilityLetter,
@@ -32,6 +29,13 @@ from .models import (
 
 class GenerateSerializer(serializers.Serializer):
     date = serializers.DateField()
+
+
+class OffSystemSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False
+    )
+    note = serializers.CharField()
 
 
 class ObligationSerializer(serializers.ModelSerializer):
@@ -51,43 +55,41 @@ class ObligationSerializer(serializers.ModelSerializer):
             "basis",
             "fulfilled_at",
             "waived_reason",
+            "off_system_note",
         ]
 
     def get_status(self, obj) -> str:
         return ObligationStatus.OVERDUE if obj.is_overdue else obj.status
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=ObligationKind.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ObligationStatus.values),
-            OpenApiParameter("due_before", OpenApiTypes.DATE),
-            OpenApiParameter("due_after", OpenApiTypes.DATE),
-        ]
-    )
-)
 class ObligationViewSet(ScopedReadOnlyViewSet):
     """Who owes what by when, and on which article it rests. `status` is the current one:
     an open obligation past its due date reads `overdue`."""
 
     queryset = Obligation.objects.all()
     serializer_class = ObligationSerializer
+    # The board's filters and the API's are one FilterSet (supervision/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = ObligationFilter  # its selector adds the current status
 
-    def get_queryset(self):
-        queryset = super().get_queryset().with_current_status()
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if kind := choice_param(self.request, "kind", ObligationKind.values):
-            queryset = queryset.filter(kind=kind)
-        if status_ := choice_param(self.request, "status", ObligationStatus.values):
-            queryset = queryset.filter(effective_status=status_)
-        if due_before := date_param(self.request, "due_before"):
-            queryset = queryset.filter(due_date__lt=due_before)
-        if due_after := date_param(self.request, "due_after"):
-            queryset = queryset.filter(due_date__gt=due_after)
-        return queryset
+    @extend_schema(
+        request=OffSystemSerializer,
+        responses=inline_serializer("OffSystemResponse", {"updated": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="fulfil-off-system")
+    def fulfil_off_system(self, request):
+        """Mark obligations (`ids`) fulfilled outside the system with a `note` (office only),
+        e.g. the duties of a decision entered for a past date."""
+        body = OffSystemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        visible = self.get_queryset().filter(pk__in=body.validated_data["ids"])
+        updated = call_service(
+            services.fulfil_off_system,
+            request.user,
+            list(visible),
+            note=body.validated_data["note"],
+        )
+        return Response({"updated": updated})
 
     @extend_schema(
         request=GenerateSerializer,
@@ -110,6 +112,10 @@ class ReportSerializer(serializers.ModelSerializer):
     org_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.MONTHLY)
     data = serializers.DictField()
+    actions = serializers.SerializerMethodField(
+        help_text="The named actions the caller may take on this report now "
+        "(change, submit, review, unlock)."
+    )
 
     class Meta:
         model = WorkReport
@@ -124,17 +130,25 @@ class ReportSerializer(serializers.ModelSerializer):
             "submitted_late",
             "review_comment",
             "locked",
+            "actions",
         ]
         read_only_fields = ["status", "submitted_at", "submitted_late", "review_comment", "locked"]
+        # The service says which period is taken, in words (one report per unit and period).
+        validators = []
+
+    def get_actions(self, report) -> list[str]:
+        request = self.context.get("request")
+        return list(reporting.report_actions(request.user, report)) if request else []
 
     def create(self, data):
-        return _call(
+        return call_service(
             reporting.save_report,
             self.context["request"].user,
             kind=data["kind"],
             org_unit=data["org_unit"],
             period=data["period"],
             data=data["data"],
+            new=True,
         )
 
 
@@ -142,28 +156,31 @@ class ReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportViewSet(CreateViewSet):
-    """Monthly reports, annual summaries and action plans (Plan 五(二)). POST saves a draft;
-    `submit` sends it; the office `accept`s (locks) or `return`s it with a comment."""
+class ReportViewSet(mixins.DestroyModelMixin, CreateViewSet):
+    """Monthly reports, annual summaries and action plans (Plan 五(二)). POST saves a draft
+    (`period`: `YYYY-MM` for a monthly report, `YYYY` for a summary, a campaign code for an
+    action plan; a malformed, impossible, future or duplicate period answers 400); `submit`
+    sends it; the office `accept`s (locks) or `return`s it with a comment. DELETE removes a
+    draft (its author only)."""
+
+    def destroy(self, request, *args, **kwargs):
+        report = _visible_or_404(self)
+        call_service(reporting.delete_draft, request.user, report)
+        return Response(status=204)
 
     queryset = WorkReport.objects.select_related("org_unit")
     serializer_class = ReportSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if kind := choice_param(self.request, "kind", ReportKind.values):
-            queryset = queryset.filter(kind=kind)
-        if period := self.request.query_params.get("period"):
-            queryset = queryset.filter(period=period)
-        return queryset
+    # The reports page's filters and the API's are one FilterSet (supervision/filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = ReportFilter
 
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         report = _visible_or_404(self)
-        return Response(ReportSerializer(_call(reporting.submit_report, request.user, report)).data)
+        return Response(
+            ReportSerializer(call_service(reporting.submit_report, request.user, report)).data
+        )
 
     @extend_schema(request=ReviewSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
@@ -173,7 +190,7 @@ class ReportViewSet(CreateViewSet):
         body.is_valid(raise_exception=True)
         return Response(
             ReportSerializer(
-                _call(
+                call_service(
                     reporting.review_report,
                     request.user,
                     report,
@@ -191,7 +208,7 @@ class ReportViewSet(CreateViewSet):
         body.is_valid(raise_exception=True)
         return Response(
             ReportSerializer(
-                _call(
+                call_service(
                     reporting.review_report,
                     request.user,
                     report,
@@ -226,7 +243,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "title", "attendees", "minutes", "decisions"]
 
     def create(self, data):
-        return _call(
+        return call_service(
             reporting.record_meeting,
             self.context["request"].user,
             date=data["date"],
@@ -256,7 +273,7 @@ class LetterSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "upper_unit", "lower_unit", "signed_on"]
 
     def create(self, data):
-        return _call(reporting.record_letter, self.context["request"].user, **data)
+        return call_service(reporting.record_letter, self.context["request"].user, **data)
 
 
 class LetterViewSet(CreateViewSet):
@@ -267,7 +284,7 @@ class LetterViewSet(CreateViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if (year := int_param(self.request, "year")) is not None:
+        if (year := year_param(self.request)) is not None:
             queryset = queryset.filter(year=year)
         return queryset
 
@@ -280,7 +297,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "org_unit", "occurred_at", "title", "description", "reported_at"]
 
     def create(self, data):
-        return _call(reporting.report_major_event, self.context["request"].user, **data)
+        return call_service(reporting.report_major_event, self.context["request"].user, **data)
 
 
 class EventViewSet(CreateViewSet):

@@ -2,26 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jindu.core.forms import MultipleFileField, check_files
 from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
-from jindu.rectification.forms import MultipleFileField, check_files
 
-from .models import ObligationKind, ObligationStatus, ReportKind
-
-
-class ObligationFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Unit or period")}),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ObligationKind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *ObligationStatus.choices]
-    )
+from .models import ReportKind
 
 
 class ReportForm(forms.Form):
@@ -48,11 +35,17 @@ class ReportForm(forms.Form):
                     )
                 else:
                     self.fields[field.code] = forms.CharField(
-                        label=field.name, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                        max_length=2000,
+                        label=field.name,
+                        required=False,
+                        widget=forms.Textarea(attrs={"rows": 3}),
                     )
         else:
             self.fields["text"] = forms.CharField(
-                label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 12})
+                max_length=10000,
+                label=_("Content"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 12}),
             )
         self.fields["files"] = MultipleFileField(label=_("Attachments"))
 
@@ -66,7 +59,10 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        label=_("Comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -81,7 +77,7 @@ class EventForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5})
+        max_length=2000, label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -89,6 +85,7 @@ class EventForm(forms.Form):
         self.fields["org_unit"].queryset = OrgUnit.objects.restrict(user, VIEW).filter(
             is_active=True
         )
+        use_picker(self.fields["org_unit"], "units")
         if user.unit_id:
             self.fields["org_unit"].initial = user.unit_id
 
@@ -102,8 +99,11 @@ class MeetingForm(forms.Form):
         queryset=OrgUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
+    minutes = forms.CharField(
+        max_length=10000, label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     decisions = forms.CharField(
+        max_length=2000,
         label=_("Decisions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -116,6 +116,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
+        use_picker(self.fields["attendees"], "units", kind="member_unit")
 
     def clean_decisions(self):
         result = []
@@ -160,6 +161,8 @@ class LetterForm(forms.Form):
         self.fields["lower_unit"].queryset = visible.filter(
             level__in=[UnitLevel.TOWNSHIP, UnitLevel.DEPARTMENT, UnitLevel.VILLAGE]
         )
+        use_picker(self.fields["upper_unit"], "units", level="county,township")
+        use_picker(self.fields["lower_unit"], "units", level="township,department,village")
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -169,6 +172,7 @@ class HolidayForm(forms.Form):
         label=_("Notice"), max_length=100, required=False, help_text=_("e.g. 国办发明电〔2026〕7号")
     )
     text = forms.CharField(
+        max_length=10000,
         label=_("Days"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
@@ -184,6 +188,7 @@ class CampaignForm(forms.Form):
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(label=_("End"), widget=DateInput())
     phases = forms.CharField(
+        max_length=2000,
         label=_("Phases"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One per line: code | name | start | end | tasks separated by ；"),

@@ -26,6 +26,16 @@ class ObligationKind(models.TextChoices):
     ANNUAL_INSPECTION = "annual_inspection", _("Yearly inspection by the office")
     ANNUAL_EVALUATION = "annual_evaluation", _("Yearly evaluation")
     MEETING_DECISION = "meeting_decision", _("Task decided at a meeting")
+    VENUE_INSPECTION = "venue_inspection", _("Venue inspection")
+    VENUE_RECTIFICATION = "venue_rectification", _("Venue rectification follow-up")
+    TIP_REWARD_NOTICE = "tip_reward_notice", _("Notify a tip reporter of the reward")
+    TIP_REWARD_CLAIM = "tip_reward_claim", _("Tip reward claim period")
+    PRECURSOR_RENEWAL = "precursor_renewal", _("Renew a precursor licence or filing")
+    PRECURSOR_ANNUAL_REPORT = "precursor_annual_report", _("Precursor annual report")
+    PRECURSOR_RECTIFICATION = "precursor_rectification", _("Rectify after a precursor inspection")
+    PREVENTION_KEY_DATE = "prevention_key_date", _("Activity in a key-date window")
+    CLASS_HOURS = "class_hours", _("Drug-prevention class hours of a school year")
+    INDICATORS_BRIEFING = "indicators_briefing", _("Issue a scheduled briefing (通报)")
 
 
 class ObligationStatus(models.TextChoices):
@@ -34,6 +44,7 @@ class ObligationStatus(models.TextChoices):
     LATE = "late", _("Fulfilled late")
     OVERDUE = "overdue", _("Overdue")
     WAIVED = "waived", _("Waived")
+    OFF_SYSTEM = "off_system", _("Fulfilled outside the system")
 
 
 class ObligationQuerySet(ScopedQuerySet):
@@ -92,6 +103,10 @@ class Obligation(models.Model):
     fulfilled_by_model = models.CharField(max_length=100, blank=True)
     fulfilled_by_id = models.CharField(max_length=64, blank=True)
     waived_reason = models.CharField(_("reason waived"), max_length=300, blank=True)
+    # History entered later: what shows the duty was done before the system knew of it.
+    off_system_note = models.CharField(
+        _("fulfilled outside the system"), max_length=300, blank=True
+    )
     note = models.CharField(_("what is owed"), max_length=300, blank=True)
     # What generated it: e.g. ("rectification.Designation", "12").
     source_model = models.CharField(max_length=100, blank=True)
@@ -177,6 +192,14 @@ class WorkReport(models.Model):
 
     scope_unit_field = "org_unit"
     scope_write_roles = (Role.MEMBER_UNIT, Role.TOWNSHIP)
+    # Named actions (jindu.core.permissions): the unit edits and submits; the office alone
+    # reviews (accept or return) and unlocks.
+    scope_actions = {
+        "change": (Role.MEMBER_UNIT, Role.TOWNSHIP),
+        "submit": (Role.MEMBER_UNIT, Role.TOWNSHIP),
+        "review": (),
+        "unlock": (),
+    }
 
     class Meta:
         verbose_name = _("work report")
@@ -190,6 +213,16 @@ class WorkReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.period} {self.get_kind_display()}"
+
+    def allows_action(self, action: str) -> bool:
+        """What the report's state allows (the service refuses the rest)."""
+        open_ = self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and not self.locked
+        return {
+            "change": open_,
+            "submit": open_,
+            "review": self.status == ReportStatus.SUBMITTED,
+            "unlock": self.locked,
+        }.get(action, True)
 
 
 class MajorEvent(models.Model):
@@ -385,9 +418,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(max_length=200)
+    # What it is about (supervision.notifications.KINDS): e-mail is batched per kind.
+    kind = models.CharField(_("kind"), max_length=40, default="general", db_index=True)
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     emailed = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -398,6 +434,7 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")
         ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
 
     def __str__(self) -> str:
         return self.text

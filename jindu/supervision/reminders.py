@@ -8,52 +8,28 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jindu.accounts.models import User
-from jindu.accounts.roles import Role
 from jindu.core import workdays
 from jindu.orgs.models import Position, PositionRole
 from jindu.policy.registry import get_policy
 
-from . import rules
+from . import notifications, rules
 from .models import Notification, Obligation, ObligationStatus
 
 log = logging.getLogger(__name__)
 
 
 def office_admins():
-    from django.db.models import Q
-
-    return User.objects.filter(Q(role=Role.OFFICE_ADMIN) | Q(is_superuser=True), is_active=True)
+    return notifications.office_admins()
 
 
-def notify(users, *, key: str, text: str, url: str = "") -> int:
-    """Send ``text`` to each user once per ``key``; returns how many were new."""
-    sent = 0
-    for user in users:
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    user=user, key=key[:200], text=text[:300], url=url
-                )
-        except IntegrityError:
-            continue
-        sent += 1
-        if user.email:
-            transaction.on_commit(lambda n=note, u=user: _email(n, u.email))
-    return sent
-
-
-def _email(note: Notification, address: str) -> None:
-    try:
-        send_mail(note.text, f"{note.text}\n{note.url}", settings.DEFAULT_FROM_EMAIL, [address])
-    except Exception:  # mail is a courtesy; the in-app notification stands
-        log.exception("could not e-mail notification %s", note.pk)
-        return
-    Notification.objects.filter(pk=note.pk).update(emailed=True)
+def notify(users, *, key: str, text: str, url: str = "", kind: str = "general") -> int:
+    """Send ``text`` to each user once per ``key`` (see ``notifications.notify``)."""
+    return notifications.notify(users, kind=kind, key=key, text=text, url=url)
 
 
 def _unit_users(unit_ids):
@@ -112,6 +88,7 @@ def send_reminders(today) -> int:
                 key=key,
                 text=_texts(obligation, reminder.stage),
                 url=url,
+                kind="reminder",
             )
     if escalations:
         admins = list(office_admins())
@@ -130,7 +107,7 @@ def send_reminders(today) -> int:
                 text += " " + _("First responsible person: %(name)s.") % {
                     "name": leader.holder_name
                 }
-            created = notify(admins, key=key, text=text, url=board)
+            created = notify(admins, key=key, text=text, url=board, kind="escalation")
             sent += created
             if created and leader is not None and leader.holder_email:
                 note = Notification(text=text, url=board)

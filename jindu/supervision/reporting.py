@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.models import HolidayArrangement
-from jindu.core.scoping import CHANGE, may_act_on_unit, require_office
+from jindu.core.scoping import CHANGE, available_actions, may_act_on_unit, require_office
+from jindu.core.services import attach, attachments_of
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import get_policy
 
-from . import reminders, rules, services
+from . import notifications, reminders, rules, services
 from .models import (
     Campaign,
     MajorEvent,
@@ -76,18 +77,66 @@ def _check_data(kind: str, data: dict) -> dict:
     return clean
 
 
+def report_actions(user, report: WorkReport) -> tuple[str, ...]:
+    """What ``user`` may do with ``report`` now (page buttons and the API's ``actions``): the
+    named actions of WorkReport its state allows; a unit edits and submits its own reports."""
+    # Callers read the report through the scoping layer (a scoped page, the API's queryset).
+    actions = available_actions(user, report, known_visible=True)
+    if getattr(user, "unit_id", None) != report.org_unit_id:
+        actions = tuple(a for a in actions if a not in ("change", "submit"))
+    return actions
+
+
 @transaction.atomic
-def save_report(actor, *, kind: str, org_unit: OrgUnit, period: str, data: dict) -> WorkReport:
-    """Create or update a draft (or a returned report)."""
+def file_report(
+    actor,
+    *,
+    kind: str,
+    org_unit: OrgUnit,
+    period: str,
+    data: dict,
+    files=(),
+    submit: bool = False,
+) -> WorkReport:
+    """Save a report, attach its files and, if asked, submit it — one action: when the files
+    or the submission are refused, the draft is not saved either."""
+    report = save_report(actor, kind=kind, org_unit=org_unit, period=period, data=data)
+    attach(actor, report, files)
+    if submit:
+        report = submit_report(actor, report)
+    return report
+
+
+@transaction.atomic
+def save_report(
+    actor, *, kind: str, org_unit: OrgUnit, period: str, data: dict, new: bool = False
+) -> WorkReport:
+    """Create or update a draft (or a returned report). ``new``: only create — a report for
+    a unit, kind and period that exists already is refused (one report per unit and month)."""
     _may_write(actor, WorkReport, org_unit)
     if kind not in ReportKind.values:
         raise Refused(_("Unknown kind of report."), field="kind")
+    period = (period or "").strip()
+    problem = rules.report_period_problem(
+        kind,
+        period,
+        timezone.localdate(),
+        Campaign.objects.values_list("code", flat=True),
+    )
+    if problem:
+        raise Refused(problem, field="period")
     clean = _check_data(kind, data)
     report = (
         WorkReport.objects.select_for_update()
         .filter(kind=kind, org_unit=org_unit, period=period)
         .first()
     )
+    if report is not None and new:
+        raise Refused(
+            _("%(unit)s already has a report for %(period)s; open it to continue.")
+            % {"unit": org_unit.name, "period": period},
+            field="period",
+        )
     if report is None:
         report = WorkReport.objects.create(
             kind=kind, org_unit=org_unit, period=period, data=clean, created_by=actor
@@ -101,6 +150,22 @@ def save_report(actor, *, kind: str, org_unit: OrgUnit, period: str, data: dict)
     report.save(update_fields=["data"])
     audit.record_update(actor, report, before)
     return report
+
+
+@transaction.atomic
+def delete_draft(actor, report: WorkReport) -> None:
+    """Its author may delete a draft that was never submitted (a mistaken period, say)."""
+    _may_write(actor, WorkReport, report.org_unit)
+    report = WorkReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.DRAFT:
+        raise Refused(_("Only a draft that was never submitted can be deleted."))
+    if actor is not None and report.created_by_id != actor.pk:
+        raise NotAllowed(_("Only the author of a draft may delete it."))
+    audit.record_delete(actor, report, audit.snapshot(report))
+    for attachment in attachments_of(report):
+        attachment.file.delete(save=False)
+        attachment.delete()
+    report.delete()
 
 
 @transaction.atomic
@@ -132,6 +197,83 @@ def submit_report(actor, report: WorkReport) -> WorkReport:
 
 
 @transaction.atomic
+def submit_reports(actor, items) -> list[WorkReport]:
+    """Many reports filed and submitted at once (a loader's months of reports), each checked
+    as ``save_report`` and ``submit_report`` check one; the first problem refuses them all.
+    Each item is a dict of ``kind``, ``org_unit``, ``period``, ``data`` and ``on`` (the day it
+    is submitted, which decides whether the obligation is fulfilled late). Existing reports are
+    read in one query, the new ones inserted at once, each audited, and their obligations
+    fulfilled together (``services.fulfil_many``)."""
+    items = list(items)
+    codes = list(Campaign.objects.values_list("code", flat=True))
+    today = timezone.localdate()
+    seen = set(
+        WorkReport.objects.filter(
+            org_unit_id__in={i["org_unit"].pk for i in items},
+            period__in={i["period"] for i in items},
+        ).values_list("kind", "org_unit_id", "period")
+    )
+    now = timezone.now()
+    rows = []
+    for item in items:
+        kind, org_unit, period = item["kind"], item["org_unit"], item["period"]
+        _may_write(actor, WorkReport, org_unit)
+        problem = rules.report_period_problem(kind, period, today, codes)
+        if problem:
+            raise Refused(problem, field="period")
+        clean = _check_data(kind, item["data"])
+        if kind == ReportKind.MONTHLY:
+            missing = [f for f in report_fields() if f.required and not clean.get(f.code)]
+            if missing:
+                raise Refused(
+                    _("Fill in: %(fields)s.") % {"fields": "、".join(f.name for f in missing)},
+                    errors={f.code: [_("This field is required.")] for f in missing},
+                )
+        elif not clean.get("text"):
+            raise Refused(_("The report is empty."), field="text")
+        if (kind, org_unit.pk, period) in seen:
+            raise Refused(
+                _("%(unit)s already has a report for %(period)s; open it to continue.")
+                % {"unit": org_unit.name, "period": period},
+                field="period",
+            )
+        seen.add((kind, org_unit.pk, period))
+        rows.append(
+            WorkReport(
+                kind=kind,
+                org_unit=org_unit,
+                period=period,
+                data=clean,
+                created_by=actor,
+                status=ReportStatus.SUBMITTED,
+                submitted_at=now,
+            )
+        )
+    WorkReport.objects.bulk_create(rows, batch_size=1000)
+    fulfilled = services.fulfil_many(
+        actor,
+        [
+            {
+                "kind": report.kind,
+                "org_unit": report.org_unit,
+                "period": report.period,
+                "record": report,
+                "on": item.get("on"),
+            }
+            for report, item in zip(rows, items, strict=True)
+        ],
+    )
+    late = {o.fulfilled_by_id for o in fulfilled if o.status == ObligationStatus.LATE}
+    changed = [report for report in rows if str(report.pk) in late]
+    for report in changed:
+        report.submitted_late = True
+    WorkReport.objects.bulk_update(changed, ["submitted_late"], batch_size=1000)
+    for report in rows:
+        audit.record_create(actor, report)
+    return rows
+
+
+@transaction.atomic
 def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "") -> WorkReport:
     """The office accepts (the report is then locked) or returns it with comments."""
     require_office(actor)
@@ -154,8 +296,11 @@ def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "")
         ).first()
         if obligation is not None:
             services.reopen(actor, obligation, comment)
+        # The author revises it; without a known author, the unit's staff.
+        author = [report.created_by] if report.created_by and report.created_by.is_active else []
         reminders.notify(
-            report.org_unit.users.filter(is_active=True),
+            author or report.org_unit.users.filter(is_active=True),
+            kind="report_returned",
             key=f"report:{report.pk}:returned:{timezone.now():%Y%m%d%H%M%S}",
             text=_("Your %(kind)s for %(period)s was returned: %(comment)s")
             % {
@@ -163,6 +308,17 @@ def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "")
                 "period": report.period,
                 "comment": comment.strip(),
             },
+            url=reverse("supervision:report_detail", args=[report.pk]),
+        )
+    else:
+        # The township learns that its report is done (and locked).
+        township = report.org_unit.township() or report.org_unit
+        reminders.notify(
+            notifications.unit_staff({report.org_unit_id, township.pk}),
+            kind="report_accepted",
+            key=f"report:{report.pk}:accepted:{timezone.now():%Y%m%d%H%M%S}",
+            text=_("Your %(kind)s for %(period)s was accepted.")
+            % {"kind": report.get_kind_display(), "period": report.period},
             url=reverse("supervision:report_detail", args=[report.pk]),
         )
     return report
@@ -206,6 +362,7 @@ def report_major_event(
     audit.record_create(actor, event)
     reminders.notify(
         reminders.office_admins(),
+        kind="major_event",
         key=f"major_event:{event.pk}",
         text=_("Major event from %(unit)s: %(title)s")
         % {"unit": org_unit.name, "title": event.title},
@@ -282,12 +439,7 @@ def record_meeting(
 # ---------------------------------------------------------------- responsibility letters
 
 
-@transaction.atomic
-def record_letter(
-    actor, *, year: int, upper_unit: OrgUnit, lower_unit: OrgUnit, signed_on: datetime.date
-) -> ResponsibilityLetter:
-    """A signed letter: the county with a township or member unit, or a township with one of
-    its villages (Plan 四(二), 五(一))."""
+def _check_letter(actor, upper_unit: OrgUnit, lower_unit: OrgUnit) -> None:
     pairs = {
         (UnitLevel.COUNTY, UnitLevel.TOWNSHIP),
         (UnitLevel.COUNTY, UnitLevel.DEPARTMENT),
@@ -308,6 +460,22 @@ def record_letter(
         if upper_unit.level != UnitLevel.TOWNSHIP:
             raise NotAllowed()
         _may_write(actor, ResponsibilityLetter, lower_unit)
+
+
+@transaction.atomic
+def record_letter(
+    actor,
+    *,
+    year: int,
+    upper_unit: OrgUnit,
+    lower_unit: OrgUnit,
+    signed_on: datetime.date,
+    scan=None,
+) -> ResponsibilityLetter:
+    """A signed letter: the county with a township or member unit, or a township with one of
+    its villages (Plan 四(二), 五(一)), with its scan if given (a refused scan records no
+    letter)."""
+    _check_letter(actor, upper_unit, lower_unit)
     if ResponsibilityLetter.objects.filter(
         year=year, upper_unit=upper_unit, lower_unit=lower_unit
     ).exists():
@@ -320,6 +488,8 @@ def record_letter(
         recorded_by=actor,
     )
     audit.record_create(actor, letter)
+    if scan:
+        attach(actor, letter, [scan], field="scan")
     services.fulfil(
         actor,
         kind=ObligationKind.RESPONSIBILITY_LETTER,
@@ -329,6 +499,53 @@ def record_letter(
         on=signed_on,
     )
     return letter
+
+
+@transaction.atomic
+def record_letters(actor, *, year: int, letters) -> list[ResponsibilityLetter]:
+    """Many signed letters of one year at once (no scans), each checked as ``record_letter``
+    checks one; the first problem refuses them all. ``letters`` are ``(upper_unit,
+    lower_unit, signed_on)``. Existing letters are read in one query, the new ones inserted
+    at once, each audited, and their obligations fulfilled together
+    (``services.fulfil_many``)."""
+    letters = list(letters)
+    seen = set(
+        ResponsibilityLetter.objects.filter(
+            year=year, lower_unit_id__in=[lower.pk for _u, lower, _d in letters]
+        ).values_list("upper_unit_id", "lower_unit_id")
+    )
+    rows = []
+    for upper_unit, lower_unit, signed_on in letters:
+        _check_letter(actor, upper_unit, lower_unit)
+        if (upper_unit.pk, lower_unit.pk) in seen:
+            raise Refused(_("This letter is already recorded."), field="lower_unit")
+        seen.add((upper_unit.pk, lower_unit.pk))
+        rows.append(
+            ResponsibilityLetter(
+                year=year,
+                upper_unit=upper_unit,
+                lower_unit=lower_unit,
+                signed_on=signed_on,
+                recorded_by=actor,
+            )
+        )
+    ResponsibilityLetter.objects.bulk_create(rows, batch_size=1000)
+    for letter in rows:
+        audit.record_create(actor, letter)
+    services.fulfil_many(
+        actor,
+        [
+            {
+                "kind": ObligationKind.RESPONSIBILITY_LETTER,
+                "org_unit": letter.lower_unit,
+                "period": str(year),
+                "record": letter,
+                "on": letter.signed_on,
+            }
+            for letter in rows
+        ],
+    )
+    return rows
 
 
 # ---------------------------------------------------------------- campaigns and holidays

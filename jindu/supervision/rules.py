@@ -152,3 +152,45 @@ def parse_holiday_lines(
         seen.add(day)
         days.append((day, kind == "班", " ".join(parts[2:])[:40]))
     return days, errors
+
+
+# ---------------------------------------------------------------- report periods (方案五（二）)
+
+MONTHLY, ANNUAL, ACTION_PLAN = "monthly_work_report", "annual_summary", "action_plan"
+
+
+def report_period_problem(
+    kind: str, period: str, today: datetime.date, campaign_codes: Iterable[str] = ()
+) -> str | None:
+    """Why ``period`` is not a period a report of ``kind`` can be for on ``today`` (None if it
+    is): a monthly report is for a real month YYYY-MM, a summary for a year YYYY, neither in
+    the future; an action plan is for a campaign of the Plan."""
+    from django.utils.translation import gettext as _
+
+    period = (period or "").strip()
+    if kind == MONTHLY:
+        parts = period.split("-")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+            return _("Give the month as YYYY-MM, e.g. 2026-03.")
+        year, month = int(parts[0]), int(parts[1])
+        if len(parts[1]) != 2 or not 1 <= month <= 12 or year < 2000:
+            return _("%(period)s is not a month.") % {"period": period}
+        if (year, month) > (today.year, today.month):
+            return _("%(period)s has not begun yet; a report is for a month under way or past.") % {
+                "period": period
+            }
+        return None
+    if kind == ANNUAL:
+        if not (len(period) == 4 and period.isdigit()) or int(period) < 2000:
+            return _("Give the year as YYYY, e.g. 2025.")
+        if int(period) > today.year:
+            return _("%(period)s has not begun yet.") % {"period": period}
+        return None
+    if kind == ACTION_PLAN:
+        codes = list(campaign_codes)
+        if period not in codes:
+            return _("Choose the campaign the action plan is for: %(codes)s.") % {
+                "codes": "、".join(codes) or "—"
+            }
+        return None
+    return _("Unknown kind of report.")

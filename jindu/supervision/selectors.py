@@ -8,7 +8,7 @@ from django.db.models.functions import ExtractMonth
 
 from jindu.core.scoping import VIEW
 
-from .models import Campaign, Obligation, ObligationStatus
+from .models import Campaign, Obligation, ObligationStatus, WorkReport
 
 DONE = [ObligationStatus.FULFILLED, ObligationStatus.LATE]
 
@@ -16,18 +16,29 @@ DONE = [ObligationStatus.FULFILLED, ObligationStatus.LATE]
 def obligations(
     user,
     *,
-    today: datetime.date,
+    today: datetime.date | None = None,
     kind: str = "",
     status: str = "",
     org_unit: int | None = None,
     q: str = "",
+    due_before: datetime.date | None = None,
+    due_after: datetime.date | None = None,
+    base=None,
+    overdue_first: bool = True,
 ):
-    """Overdue first, then by due date."""
+    """Obligations ``user`` may see with their current status (the board, the API); overdue
+    first, then by due date, unless ``overdue_first`` is off (the API keeps the model's
+    order)."""
     queryset = (
-        Obligation.objects.restrict(user, VIEW)
+        (base if base is not None else Obligation.objects.all())
+        .restrict(user, VIEW)
         .with_current_status(today)
         .select_related("org_unit", "subject_unit")
     )
+    if due_before:
+        queryset = queryset.filter(due_date__lt=due_before)
+    if due_after:
+        queryset = queryset.filter(due_date__gt=due_after)
     if kind:
         queryset = queryset.filter(kind=kind)
     if status:
@@ -36,6 +47,8 @@ def obligations(
         queryset = queryset.filter(org_unit_id=org_unit)
     if q:
         queryset = queryset.filter(Q(org_unit__name__icontains=q) | Q(period__startswith=q))
+    if not overdue_first:
+        return queryset
     return queryset.annotate(
         overdue_first=Case(
             When(effective_status=ObligationStatus.OVERDUE, then=Value(0)),
@@ -43,6 +56,32 @@ def obligations(
             output_field=IntegerField(),
         )
     ).order_by("overdue_first", "due_date", "org_unit__path", "kind")
+
+
+def reports(
+    user,
+    *,
+    status: str = "",
+    kind: str = "",
+    period: str = "",
+    org_unit: int | None = None,
+    base=None,
+):
+    """Work reports ``user`` may see (the reports page, the API)."""
+    queryset = (
+        (base if base is not None else WorkReport.objects.all())
+        .restrict(user, VIEW)
+        .select_related("org_unit")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if period := period.strip():
+        queryset = queryset.filter(period=period)
+    if org_unit is not None:
+        queryset = queryset.filter(org_unit_id=org_unit)
+    return queryset
 
 
 def todo(user, today: datetime.date):

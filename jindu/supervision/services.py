@@ -14,38 +14,42 @@ from jindu.policy.registry import get_policy
 from .models import Obligation, ObligationStatus
 
 
-def _office_unit_for(unit: OrgUnit) -> OrgUnit:
+def office_unit_for(unit: OrgUnit) -> OrgUnit:
     """Who does the office's part for a listed unit: the county committee for a township,
     the township committee for one of its villages (art. 12, 17)."""
     wanted = UnitLevel.TOWNSHIP if unit.level == UnitLevel.VILLAGE else UnitLevel.COUNTY
     return unit.ancestors().filter(level=wanted).first() or unit
 
 
+# The former private name, kept for branches written before the rename.
+_office_unit_for = office_unit_for
+
+
 @transaction.atomic
-def sync_listing_obligations(actor, designation) -> list[Obligation]:
-    """Create every obligation the listing's current state calls for and is not there yet.
+def ensure_obligations(
+    actor, specs, *, owners: dict, source, subject_unit: OrgUnit, policy_id: str
+) -> list[Obligation]:
+    """Create every obligation in ``specs`` that is not there yet (idempotent).
 
-    Idempotent: run it after each decision; existing obligations are left as they are.
-    """
-    from jindu.rectification import rules
-
-    policy = get_policy(designation.policy_id)
-    specs = rules.listing_obligations(policy, designation.as_listing(), workdays.calendar())
-    owners = {"listed_unit": designation.org_unit, "office": _office_unit_for(designation.org_unit)}
+    ``specs`` come from a higher area's rules (e.g. ``rectification.rules.listing_obligations``):
+    each has ``kind``, ``owner`` (a key of ``owners``), ``period``, ``due_date``,
+    ``due_date_known`` and ``basis``; ``source`` is the record that owes them. Existing
+    obligations are left as they are."""
     created = []
+    source_model = f"{source._meta.app_label}.{source._meta.object_name}"
     for spec in specs:
         obligation, was_created = Obligation.objects.get_or_create(
             kind=spec.kind,
             org_unit=owners[spec.owner],
             period=spec.period,
-            source_model="rectification.Designation",
-            source_id=str(designation.pk),
+            source_model=source_model,
+            source_id=str(source.pk),
             defaults={
-                "subject_unit": designation.org_unit,
+                "subject_unit": subject_unit,
                 "due_date": spec.due_date,
                 "due_date_known": spec.due_date_known,
                 "basis": list(spec.basis),
-                "policy_id": policy.id,
+                "policy_id": policy_id,
             },
         )
         if was_created:
@@ -103,6 +107,117 @@ def fulfil(
     obligation.save()
     audit.record_update(actor, obligation, before)
     return obligation
+
+
+@transaction.atomic
+def fulfil_many(actor, items) -> list[Obligation]:
+    """``fulfil`` for many records at once (a loader's letters): each item is a dict of
+    ``fulfil``'s keywords (``kind``, ``org_unit``, ``period``, ``record``, optional ``on``).
+
+    The open obligations of the kinds and units concerned are read in one query and matched
+    in memory in the items' order, each exactly as ``fulfil`` would match it (the earliest
+    due open or overdue one of the kind, unit and period; an obligation fulfilled by one item
+    is not open for the next); the fulfilled ones are written at once and each is audited.
+    Items with a ``source`` go through ``fulfil`` one by one. Returns the fulfilled ones."""
+    items = list(items)
+    plain = [i for i in items if i.get("source") is None]
+    open_rows = (
+        Obligation.objects.select_for_update()
+        .filter(
+            kind__in={i["kind"] for i in plain},
+            org_unit_id__in={i["org_unit"].pk for i in plain},
+            period__in={i["period"] for i in plain},
+            status__in=[ObligationStatus.OPEN, ObligationStatus.OVERDUE],
+        )
+        .order_by("due_date", "pk")
+    )
+    waiting: dict[tuple, list[Obligation]] = {}
+    for obligation in open_rows:
+        key = (obligation.kind, obligation.org_unit_id, obligation.period)
+        waiting.setdefault(key, []).append(obligation)
+    now = timezone.now()
+    done: list[tuple[Obligation, dict]] = []
+    for item in items:
+        if item.get("source") is not None:
+            obligation = fulfil(actor, **item)
+            if obligation is not None:
+                done.append((obligation, {}))
+            continue
+        queue = waiting.get((item["kind"], item["org_unit"].pk, item["period"]))
+        if not queue:
+            continue
+        obligation = queue.pop(0)
+        before = audit.snapshot(obligation)
+        on = item.get("on") or timezone.localdate()
+        obligation.status = (
+            ObligationStatus.LATE if on > obligation.due_date else ObligationStatus.FULFILLED
+        )
+        obligation.fulfilled_at = now
+        obligation.fulfilled_by_model = item["record"]._meta.label
+        obligation.fulfilled_by_id = str(item["record"].pk)
+        done.append((obligation, before))
+    written = [o for o, before in done if before]
+    Obligation.objects.bulk_update(
+        written,
+        ["status", "fulfilled_at", "fulfilled_by_model", "fulfilled_by_id"],
+        batch_size=1000,
+    )
+    for obligation, before in done:
+        if before:
+            audit.record_update(actor, obligation, before)
+    return [o for o, _before in done]
+
+
+@transaction.atomic
+def sync_source_obligations(actor, *, source, specs, policy_id: str = "") -> list[Obligation]:
+    """Create the obligations another area's record calls for (e.g. a venue's inspections
+    by its grade), each spec a dict with ``kind``, ``org_unit``, ``period``, ``due_date``
+    and optional ``basis``, ``note``, ``subject_unit``. Idempotent like the listing's."""
+    created = []
+    for spec in specs:
+        obligation, was_created = Obligation.objects.get_or_create(
+            kind=spec["kind"],
+            org_unit=spec["org_unit"],
+            period=spec["period"],
+            source_model=source._meta.label,
+            source_id=str(source.pk),
+            defaults={
+                "subject_unit": spec.get("subject_unit"),
+                "due_date": spec["due_date"],
+                "due_date_known": spec.get("due_date_known", True),
+                "basis": list(spec.get("basis", ())),
+                "note": spec.get("note", "")[:300],
+                "policy_id": policy_id,
+            },
+        )
+        if was_created:
+            audit.record_create(actor, obligation)
+            created.append(obligation)
+    return created
+
+
+@transaction.atomic
+def waive_source_obligations(actor, *, source, reason: str, kinds=None, after=None) -> int:
+    """Open obligations generated by ``source`` lapse (optionally only ``kinds``, or only
+    those due after ``after``): e.g. a venue regraded or closed."""
+    queryset = Obligation.objects.select_for_update().filter(
+        source_model=source._meta.label,
+        source_id=str(source.pk),
+        status__in=[ObligationStatus.OPEN, ObligationStatus.OVERDUE],
+    )
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=list(kinds))
+    if after is not None:
+        queryset = queryset.filter(due_date__gt=after)
+    count = 0
+    for obligation in queryset:
+        before = audit.snapshot(obligation)
+        obligation.status = ObligationStatus.WAIVED
+        obligation.waived_reason = reason[:300]
+        obligation.save(update_fields=["status", "waived_reason"])
+        audit.record_update(actor, obligation, before)
+        count += 1
+    return count
 
 
 # ---------------------------------------------------------------- recurring obligations
@@ -237,6 +352,29 @@ def reopen(actor, obligation: Obligation, reason: str) -> Obligation:
     obligation.save()
     audit.record_update(actor, obligation, before)
     return obligation
+
+
+@transaction.atomic
+def fulfil_off_system(actor, obligations, *, note: str, on=None) -> int:
+    """History entered later (a decision recorded for a past date) creates duties that were
+    done outside the system; the office marks them fulfilled off-system, with a note, in bulk,
+    so they do not show as overdue. Only open or overdue ones change."""
+    require_office(actor)
+    if not note.strip():
+        raise Refused(_("Say how the duties were fulfilled outside the system."), field="note")
+    count = 0
+    ids = [o.pk if hasattr(o, "pk") else int(o) for o in obligations]
+    for obligation in Obligation.objects.select_for_update().filter(
+        pk__in=ids, status__in=[ObligationStatus.OPEN, ObligationStatus.OVERDUE]
+    ):
+        before = audit.snapshot(obligation)
+        obligation.status = ObligationStatus.OFF_SYSTEM
+        obligation.off_system_note = note.strip()[:300]
+        obligation.fulfilled_at = timezone.now()
+        obligation.save(update_fields=["status", "off_system_note", "fulfilled_at"])
+        audit.record_update(actor, obligation, before)
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -10,19 +10,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jindu.core.errors import Refused
 from jindu.core.models import HolidayArrangement
 from jindu.core.scoping import CHANGE, VIEW, scope_for
-from jindu.core.services import attach, attachments_of
+from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 from jindu.orgs.models import UnitLevel
 from jindu.policy.registry import current_policy
 
 from . import reporting, selectors, services
+from .filters import ObligationFilter, ReportFilter
 from .forms import (
     CampaignForm,
     EventForm,
     HolidayForm,
     LetterForm,
     MeetingForm,
-    ObligationFilterForm,
     ReasonForm,
     ReportForm,
     ReviewForm,
@@ -43,15 +43,11 @@ from .models import (
 def board(request):
     """The office's daily question: who owes us what, and who is late?"""
     today = timezone.localdate()
-    form = ObligationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.obligations(
-        request.user,
-        today=today,
-        kind=filters.get("kind", ""),
-        status=filters.get("status", ""),
-        q=filters.get("q", ""),
+    filterset = ObligationFilter(
+        request.GET or None, queryset=Obligation.objects.all(), request=request, page=True
     )
+    form = filterset.form
+    items = filterset.select(Obligation.objects.all(), today=today, **filterset.values())
     campaign, phase = selectors.current_phase(today)
     return render(
         request,
@@ -83,6 +79,11 @@ def todo(request):
             "reports": WorkReport.objects.restrict(request.user, VIEW)
             .filter(org_unit_id=request.user.unit_id)
             .order_by("-created_at")[:6],
+            # Buttons only for what the role may do (stations and grid workers file no
+            # monthly reports).
+            "can_report": scope_for(request.user).may(CHANGE, WorkReport)
+            and bool(request.user.unit_id),
+            "can_report_event": scope_for(request.user).may(CHANGE, MajorEvent),
         },
     )
 
@@ -121,17 +122,15 @@ def waive(request, pk: int):
 
 
 def report_list(request):
-    reports = WorkReport.objects.restrict(request.user, VIEW).select_related("org_unit")
-    status = request.GET.get("status", "")
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
+    filterset = ReportFilter(
+        request.GET or None, queryset=WorkReport.objects.all(), request=request, page=True
+    )
     return render(
         request,
         "supervision/report_list.html",
         {
-            "page": paginate(request, reports),
-            "statuses": ReportStatus.choices,
-            "status": status,
+            "form": filterset.form,
+            "page": paginate(request, filterset.qs),
             "can_write": scope_for(request.user).may(CHANGE, WorkReport) and request.user.unit_id,
         },
     )
@@ -164,16 +163,15 @@ def report_edit(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            report = reporting.save_report(
+            report = reporting.file_report(
                 request.user,
                 kind=kind,
                 org_unit=unit,
                 period=form.cleaned_data["period"],
                 data=form.data_fields(),
+                files=form.cleaned_data["files"],
+                submit="submit" in request.POST,
             )
-            attach(request.user, report, form.cleaned_data["files"])
-            if "submit" in request.POST:
-                reporting.submit_report(request.user, report)
         except Refused as exc:
             apply_refusal(form, exc)
         else:
@@ -207,6 +205,10 @@ def report_detail(request, pk: int):
                     reporting.unlock_report(request.user, report, unlock.cleaned_data["reason"])
             elif action == "submit":
                 reporting.submit_report(request.user, report)
+            elif action == "delete":
+                reporting.delete_draft(request.user, report)
+                messages.success(request, _("The draft was deleted."))
+                return redirect("supervision:report_list")
             else:
                 raise PermissionDenied
         except Refused as exc:
@@ -230,8 +232,10 @@ def report_detail(request, pk: int):
             "files": attachments_of(report),
             "review": review,
             "unlock": unlock,
-            "is_office": request.user.is_office_admin,
-            "is_owner": request.user.unit_id == report.org_unit_id,
+            # The buttons are exactly the named actions the user may take now.
+            "actions": reporting.report_actions(request.user, report),
+            "may_delete": report.status == ReportStatus.DRAFT
+            and report.created_by_id == request.user.pk,
         },
     )
 
@@ -319,16 +323,13 @@ def letters(request):
         )
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
-            scan = data.pop("scan")
             try:
-                letter = reporting.record_letter(request.user, **data)
+                reporting.record_letter(request.user, **data)
             except Refused as exc:
                 if exc.status == 403:
                     raise PermissionDenied from exc
                 apply_refusal(form, exc)
             else:
-                if scan:
-                    attach(request.user, letter, [scan])
                 messages.success(request, _("Letter recorded."))
                 return redirect(f"{request.path}?year={data['year']}")
     elif request.method == "POST":
@@ -416,8 +417,28 @@ def holidays(request):
 
 
 def notifications(request):
+    """The user's notifications; POST marks one (``id``) or all as read. A notification
+    opened through ``?open=ID`` is marked read and followed."""
+    from . import notifications as service
+
     items = Notification.objects.filter(user=request.user)
     if request.method == "POST":
-        items.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("supervision:notifications")
-    return render(request, "supervision/notifications.html", {"page": paginate(request, items)})
+        pk = request.POST.get("id", "")
+        service.mark_read(request.user, int(pk) if pk.isdigit() else None)
+        return redirect(request.POST.get("next") or "supervision:notifications")
+    opened = request.GET.get("open", "")
+    if opened.isdigit():
+        note = items.filter(pk=int(opened)).first()
+        if note is not None:
+            service.mark_read(request.user, note.pk)
+            if note.url.startswith("/") and not note.url.startswith("//"):
+                return redirect(note.url)
+            return redirect("supervision:notifications")
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        items = items.filter(read_at__isnull=True)
+    return render(
+        request,
+        "supervision/notifications.html",
+        {"page": paginate(request, items), "unread_only": unread_only},
+    )

@@ -75,6 +75,7 @@ def test_deadline_check_proposes_extension_and_discipline_once(world):
     rectification.record_decision(
         world.users["leader"],
         kind="extend",
+        notes="特殊情况：专项打击尚未结束",
         date=D(2020, 6, 5),
         decision_no="2号",
         designation=listing,
@@ -132,6 +133,7 @@ def test_eligibility_of_the_township_and_its_secretary(world):
 
 
 def test_a_failed_annual_assessment_raises_a_proposal(world):
+    """第三十二条: 年度考核不合格的，落实责任追究."""
     assessment = services.record_annual_assessment(
         world.users["office_admin"], org_unit=world.member_unit, year=2020, result="fail"
     )
@@ -196,6 +198,7 @@ def test_party_secretary_duty_is_read_from_positions_not_ticked(world):
 
 
 def test_member_unit_sees_and_records_visits_for_its_assignment_only(world):
+    """第七条、第二十一条: 重点扶持 through the member units' paired assistance."""
     listing = list_a(world)
     assignment = services.assign_assistance(
         world.users["office_admin"],

@@ -4,11 +4,10 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
 from jindu.accounts import services
-from jindu.accounts.models import User
+from jindu.accounts.models import ApiToken, User
 from jindu.audit.models import AuditAction, AuditEvent
 from jindu.core.errors import NotAllowed, Refused
 from jindu.orgs.models import Position
@@ -121,13 +120,16 @@ def test_only_the_office_creates_and_changes_accounts(world, persona):
 
 def test_deactivating_a_user_deletes_the_api_token(world, api_client):
     user = world.users["township_a"]
-    token = services.issue_token(user)
+    _token, raw = services.issue_token(user)
     services.update_user(world.users["office_admin"], user, is_active=False)
-    assert not Token.objects.filter(user=user).exists()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
     assert api_client.get("/api/v1/me/").status_code == 401
     event = AuditEvent.objects.get(
-        action=AuditAction.UPDATE, model="accounts.User", object_id=str(user.pk)
+        action=AuditAction.UPDATE,
+        model="accounts.User",
+        object_id=str(user.pk),
+        actor=world.users["office_admin"],
     )
     assert event.changes == {"is_active": [True, False]}
 
@@ -149,8 +151,9 @@ def test_good_credentials_get_a_token(world, api_client):
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"token"}
-    assert Token.objects.get(user=world.users["township_a"]).key == body["token"]
+    assert set(body) >= {"token", "expires_at", "name"}
+    stored = ApiToken.objects.get(user=world.users["township_a"])
+    assert stored.key_hash != body["token"] and body["token"].startswith(stored.prefix)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +168,7 @@ def test_bad_credentials_get_400_with_a_detail(world, api_client, credentials):
     response = api_client.post("/api/v1/auth/token/", credentials, format="json")
     assert response.status_code == 400
     assert response.json()["detail"]
-    assert not Token.objects.filter(user=world.users["township_a"]).exists()
+    assert not ApiToken.objects.filter(user=world.users["township_a"]).exists()
 
 
 def test_an_inactive_user_gets_no_token(world, api_client):
@@ -212,7 +215,7 @@ def test_a_locked_account_gets_429_from_the_token_endpoint(world, client, api_cl
     assert response.status_code == 429
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {"detail": LOCKED_DETAIL}
-    assert not Token.objects.filter(user=world.users["township_a"]).exists()
+    assert not ApiToken.objects.filter(user=world.users["township_a"]).exists()
 
 
 def test_failed_token_requests_count_toward_the_same_lockout(world, client, api_client):

@@ -9,6 +9,11 @@ from jindu.control.models import FileAccess, Person
 from .factories import D, id_number, person
 
 
+def open_file(api, pk):
+    response = api.post(f"/api/v1/persons/{pk}/open/", {"reason": "statistics"}, format="json")
+    assert response.status_code == 200, response.content
+
+
 def register(api, world, **extra):
     body = {
         "name": "张测试",
@@ -39,8 +44,12 @@ def test_a_person_is_written_in_full_and_read_masked(world, api_as):
     assert listed["count"] == 1
     text = str(listed)
     assert number not in text and "13812345678" not in text
-    assert api.get(f"/api/v1/persons/?id_number={number}").json()["count"] == 1
-    assert api.get(f"/api/v1/persons/?id_number={id_number()}").json()["count"] == 0
+    lookup = "/api/v1/persons/lookup/"
+    assert len(api.post(lookup, {"id_number": number}, format="json").json()) == 1
+    assert api.post(lookup, {"id_number": id_number()}, format="json").json() == []
+    # No number in a URL (issue 16, item 3).
+    refused = api.get(f"/api/v1/persons/?id_number={number}")
+    assert refused.status_code == 400 and "lookup" in refused.json()["detail"]
 
 
 def test_a_duplicate_answers_409_with_the_existing_record(world, api_as):
@@ -207,6 +216,8 @@ def test_the_records_about_a_person(world, api_as):
         format="json",
     )
     assert test.status_code == 201 and test.json()["kind"] == "urine"
+    assert api.get(f"/api/v1/urine-tests/?person={pk}&result=refused").status_code == 403
+    open_file(api, pk)
     assert api.get(f"/api/v1/urine-tests/?person={pk}&result=refused").json()["count"] == 1
     bad = api.post(
         "/api/v1/urine-tests/",
@@ -367,6 +378,7 @@ def test_the_leave_workflow(world, api_as):
     leave = created.json()
     assert (leave["status"], leave["person"], leave["destination"]) == ("requested", p.pk, "长沙")
     url = f"/api/v1/leave-requests/{leave['id']}/"
+    open_file(api, p.pk)
     assert api.get(url).json()["to_date"] == "2021-03-10"
     approved = api.post(url + "approve/", {"note": "同意"}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
@@ -389,6 +401,7 @@ def test_the_leave_workflow(world, api_as):
     assert api.post(refuse, {}, format="json").status_code == 400
     refused = api.post(refuse, {"note": "期间有尿检安排"}, format="json")
     assert refused.status_code == 200 and refused.json()["status"] == "refused"
+    open_file(api, p.pk)
     listed = api.get(f"/api/v1/leave-requests/?person={p.pk}&status=refused").json()
     assert [row["id"] for row in listed["results"]] == [other["id"]]
 
@@ -406,6 +419,8 @@ def test_township_b_cannot_read_or_decide_township_a_leave(world, api_as):
     assert created.status_code == 400 and "person" in created.json()["errors"]
     # The leader reads but does not decide; the grid worker sees nothing.
     leader = api_as(world.users["leader"])
+    assert leader.get(url).status_code == 403  # the file is not open
+    open_file(leader, p.pk)
     assert leader.get(url).status_code == 200
     assert leader.post(url + "approve/", {}, format="json").status_code == 403
     assert api_as(world.users["grid_a"]).get("/api/v1/leave-requests/").json()["count"] == 0
@@ -417,6 +432,7 @@ def test_follow_ups_are_listed_and_closed(world, api_as):
     p = person(world)
     orders.record_test(world.users["township_a"], p, date=D(2021, 4, 1), result="positive")
     api = api_as(world.users["township_a"])
+    open_file(api, p.pk)
     listed = api.get(f"/api/v1/follow-ups/?person={p.pk}&status=open").json()
     assert listed["count"] == 1
     follow_up = listed["results"][0]

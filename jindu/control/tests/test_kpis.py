@@ -20,7 +20,8 @@ P12  – · in society · – · isolation 2020 not executed, a later one execut
 B1   (township B) high · in society · – · isolation 2021-03-01 not executed · flagged
 
 medium_high_risk_control_rate        den P1 P2          num P1   1/2 = 50.0 (target 100)
-community_execution_rate             den O1 O2 O3       num O1   1/3 = 33.3 (target 100)
+community_execution_rate             den O1 O2          num O1   1/2 = 50.0 (target 100)
+                                     pending O3 (due 2022-01-04, after the end: 条例第十四条)
 compulsory_isolation_execution_rate  den P8 P9 P10 P11  num P8   1/4 = 25.0 (target 85)
 sick_disabled_admission_rate         den P1 P2 P10      num P1   1/3 = 33.3 (target 90)
 not_executed_control_rate            den P9 P10 P11     num P9   1/3 = 33.3 (target 90)
@@ -137,14 +138,14 @@ def numbers(indicators):
 
 EXPECTED_A = {
     "medium_high_risk_control_rate": (1, 2),
-    "community_execution_rate": (1, 3),
+    "community_execution_rate": (1, 2),
     "compulsory_isolation_execution_rate": (1, 4),
     "sick_disabled_admission_rate": (1, 3),
     "not_executed_control_rate": (1, 3),
 }
 EXPECTED_COUNTY = {
     "medium_high_risk_control_rate": (1, 3),
-    "community_execution_rate": (1, 3),
+    "community_execution_rate": (1, 2),
     "compulsory_isolation_execution_rate": (1, 5),
     "sick_disabled_admission_rate": (1, 4),
     "not_executed_control_rate": (1, 4),
@@ -226,7 +227,9 @@ def test_the_people_behind_each_number(county):
 
     assert names("medium_high_risk_control_rate", "denominator") == ["P1", "P2"]
     assert names("medium_high_risk_control_rate", "gap") == ["P2"]
-    assert names("community_execution_rate", "denominator") == ["P1", "P2", "P3"]
+    assert names("community_execution_rate", "denominator") == ["P1", "P2"]
+    assert names("community_execution_rate", "pending") == ["P3"]
+    assert names("medium_high_risk_control_rate", "pending") == []
     assert names("community_execution_rate", "numerator") == ["P1"]
     assert names("compulsory_isolation_execution_rate", "gap") == ["P10", "P11", "P9"]
     assert names("sick_disabled_admission_rate", "gap") == ["P10", "P2"]

@@ -319,3 +319,43 @@ def test_the_daily_jobs_run_the_checks(world, actor):
     leaves.decide_leave(actor, leave, approve=True)
     assert tasks.find_unreported_orders.call("2021-03-10") == 1
     assert tasks.mark_overdue_leave.call("2021-03-10") == 1
+
+
+def test_tests_recorded_together_are_the_same_as_one_by_one(world, actor):
+    """The loader's bulk path: negatives written together under the order running on their
+    day, the others through record_test in their turn (the breach still counts them)."""
+    p = person(world)
+    order = detox(actor, p)
+    recorded = orders.record_tests(
+        actor,
+        p,
+        [
+            {"date": D(2021, 1, 5), "result": "negative"},  # before the report: no order
+            {"date": D(2021, 2, 1), "result": "refused"},
+            {"date": D(2021, 3, 1), "result": "negative", "place": "乡镇禁毒办"},
+            {"date": D(2021, 4, 1), "result": "missed"},
+            {"date": D(2021, 5, 1), "result": "refused"},
+        ],
+    )
+    assert [t.date for t in recorded] == [D(2021, 1, 5), *(D(2021, m, 1) for m in (2, 3, 4, 5))]
+    assert [t.order_id for t in recorded] == [None, *[order.pk] * 4]
+    assert recorded[2].place == "乡镇禁毒办"
+    assert FollowUp.objects.filter(person=p, kind="serious_breach").count() == 1
+    assert FollowUp.objects.filter(kind="test_result").count() == 3
+    audited = AuditEvent.objects.filter(model="control.UrineTest", action="create")
+    assert sorted(audited.values_list("object_id", flat=True)) == sorted(
+        str(t.pk) for t in recorded
+    )
+
+
+def test_tests_recorded_together_are_checked_like_one(world, actor):
+    p = person(world)
+    with pytest.raises(Refused):
+        orders.record_tests(actor, p, [{"date": D(2099, 1, 1), "result": "negative"}])
+    with pytest.raises(Refused):
+        orders.record_tests(actor, p, [{"date": D(2021, 1, 1), "result": ""}])
+    with pytest.raises(NotAllowed):
+        orders.record_tests(
+            world.users["township_b"], p, [{"date": D(2021, 1, 1), "result": "negative"}]
+        )
+    assert not p.tests.exists()

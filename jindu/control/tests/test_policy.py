@@ -47,10 +47,12 @@ def test_the_file_in_force_holds_the_numbers_of_the_law():
         "sick_disabled_admission_rate": 90,
         "not_executed_control_rate": 90,
     }
+    # The targets are the county plan's (policies/plan/), not the law's.
     assert all(t.definition and t.article == "方案一（三）" for t in p.targets)
+    assert "方案一（三）" not in p.articles
     assert p.code_name("drug_types", "ketamine") == "K粉"
     assert p.code_name("drug_types", "happy_water") == "神仙水"
-    for number in ("禁毒法第三十八条", "戒毒条例第二十条", "方案一（三）"):
+    for number in ("禁毒法第三十八条", "戒毒条例第二十条"):
         assert p.articles[number].text
 
 
@@ -99,8 +101,8 @@ def _missing_drug(d):
     d["codes"]["drug_types"] = [c for c in d["codes"]["drug_types"] if c["code"] != "nps"]
 
 
-def _target_over_100(d):
-    d["targets"][2]["target"] = 185
+def _targets_in_the_law(d):
+    d["targets"] = [{"code": "community_execution_rate", "target": 100}]
 
 
 def _missing_year(d):
@@ -132,7 +134,7 @@ def _missing_ground(d):
         (_uncited, "breach.article", "not in [articles]"),
         (_missing_code, "codes.status", "must list exactly the codes"),
         (_missing_drug, "codes.drug_types", "at least the codes nps"),
-        (_target_over_100, "targets[2].target", "cannot exceed 100"),
+        (_targets_in_the_law, "targets", "county plan rule book"),
         (_missing_year, "test_schedule", "no interval for year 3"),
         (_twice, "test_schedule[6].year", "listed twice"),
         (_bad_interval, "test_schedule[0].interval_months", "must divide the year"),
@@ -162,7 +164,7 @@ def test_the_setting_chooses_the_file_and_the_check_refuses_a_bad_one(settings, 
     try:
         assert control.control_policy().id == "county-2026"
         assert control_policy_loads(None) == []
-        mine.write_text(text.replace("days_away_over = 30", "days_away_over = -1"), "utf-8")
+        mine.write_text(text.replace("value = 30,", "value = -1,"), "utf-8")
         errors = control_policy_loads(None)
         assert [e.id for e in errors] == ["control.E001"]
         assert "breach.days_away_over" in errors[0].msg
@@ -177,3 +179,190 @@ def test_the_rectification_rule_books_do_not_see_this_file():
 
     registry.reset_cache()
     assert "control-law-2018" not in registry.all_policies()
+
+
+def test_a_revised_rule_book_changes_new_orders_only(world, settings, tmp_path):
+    """ControlOrder.policy_id is honoured: an order keeps the rules of the book that decided
+    it; only orders decided after the revision is in force follow the new numbers."""
+    from jindu.control import orders
+    from jindu.core.errors import Conflict
+
+    from .factories import D, person
+
+    actor = world.users["township_a"]
+    old = orders.record_order(
+        actor,
+        person(world, name="张旧"),
+        kind="compulsory_isolation",
+        decision_date=D(2021, 1, 1),
+        executed_date=D(2021, 1, 5),
+    )
+    text = control.policy_path().read_text(encoding="utf-8")
+    revised = tmp_path / "control-law-2030.toml"
+    revised.write_text(
+        text.replace('id = "control-law-2018"', 'id = "control-law-2030"').replace(
+            "{ value = 12, article", "{ value = 6, article"
+        ),
+        "utf-8",
+    )
+    settings.JINDU_CONTROL_POLICY_FILE = revised
+    control.reset_cache()
+    try:
+        new = orders.record_order(
+            actor,
+            person(world, name="李新"),
+            kind="compulsory_isolation",
+            decision_date=D(2021, 2, 1),
+            executed_date=D(2021, 2, 5),
+        )
+        assert (old.policy_id, new.policy_id) == ("control-law-2018", "control-law-2030")
+        assert control.policy_for(old).order_kind("compulsory_isolation").max_extension_months == 12
+        orders.extend_isolation(actor, old, months=12)  # the 2018 book allows a year
+        with pytest.raises(Conflict):
+            orders.extend_isolation(actor, new, months=12)  # the revised book: six months
+        orders.extend_isolation(actor, new, months=6)
+    finally:
+        del settings.JINDU_CONTROL_POLICY_FILE
+        control.reset_cache()
+
+
+def test_one_vocabulary_the_pages_show_the_rule_books_names(settings):
+    """The start-up check refuses a code whose Chinese label differs from the rule book's."""
+    from django.utils import translation
+
+    from jindu.control.checks import code_labels_match
+
+    assert code_labels_match(None) == []
+    with translation.override("zh-hans"):
+        assert str(models.TestResult.REFUSED.label) == "拒绝检测"  # not 不予办理
+        assert str(models.LeaveStatus.REFUSED.label) == "不予批准"
+    book = control.control_policy()
+    renamed = {
+        **book.codes,
+        "risk_level": tuple(
+            c.__class__(c.code, "很" + c.name, c.article) for c in book.codes["risk_level"]
+        ),
+    }
+    from dataclasses import replace
+    from unittest import mock
+
+    with mock.patch.object(control, "control_policy", return_value=replace(book, codes=renamed)):
+        errors = code_labels_match(None)
+    assert {e.id for e in errors} == {"control.E003"} and len(errors) == 3
+    assert "codes.risk_level" in errors[0].msg
+
+
+def test_a_dated_value_applies_from_its_date_to_records_of_that_date(world, settings, tmp_path):
+    """One book, a number revised from a date on (OpenFisca style): an order is read on its
+    own decision date, so an order decided before the change keeps the earlier number."""
+    from jindu.control import orders
+    from jindu.core.errors import Conflict
+
+    from .factories import D, person
+
+    text = control.policy_path().read_text(encoding="utf-8")
+    old_value = '{ 2008-06-01 = { value = 12, article = "禁毒法第四十七条" } }'
+    assert old_value in text
+    revised = tmp_path / "control-law-dated.toml"
+    revised.write_text(
+        text.replace('id = "control-law-2018"', 'id = "control-law-dated"').replace(
+            old_value,
+            '{ 2008-06-01 = { value = 12, article = "禁毒法第四十七条" }, '
+            '2021-02-01 = { value = 6, article = "戒毒条例第二十条" } }',
+        ),
+        "utf-8",
+    )
+    settings.JINDU_CONTROL_POLICY_FILE = revised
+    control.reset_cache()
+    actor = world.users["township_a"]
+    try:
+        book = control.control_book()
+        kind = "compulsory_isolation"
+        assert book.on(D(2021, 1, 31)).order_kind(kind).max_extension_months == 12
+        assert book.on(D(2021, 2, 1)).order_kind(kind).max_extension_months == 6
+        # One resolved policy per period between two changes, not one per day.
+        assert book.on(D(2021, 2, 1)) is book.on(D(2024, 7, 1))
+        assert book.on(D(2021, 2, 1)).as_of == D(2021, 2, 1)
+        assert book.on(D(2019, 1, 1)) is book.on(D(2021, 1, 31))
+        # The reference goes with the value.
+        assert book.on(D(2021, 2, 1)).order_kind(kind).extension_article == "戒毒条例第二十条"
+        before = orders.record_order(
+            actor,
+            person(world, name="张前"),
+            kind=kind,
+            decision_date=D(2021, 1, 10),
+            executed_date=D(2021, 1, 12),
+        )
+        after = orders.record_order(
+            actor,
+            person(world, name="李后"),
+            kind=kind,
+            decision_date=D(2021, 2, 10),
+            executed_date=D(2021, 2, 12),
+        )
+        assert before.policy_id == after.policy_id == "control-law-dated"
+        assert control.policy_for(before).order_kind(kind).max_extension_months == 12
+        assert control.policy_for(after).order_kind(kind).max_extension_months == 6
+        orders.extend_isolation(actor, before, months=12)
+        with pytest.raises(Conflict):
+            orders.extend_isolation(actor, after, months=12)
+    finally:
+        del settings.JINDU_CONTROL_POLICY_FILE
+        control.reset_cache()
+
+
+def _misspelt(d):
+    d["breach"]["days_away_ovr"] = 30
+
+
+def _uncited_value(d):
+    d["breach"]["days_away_over"] = {"values": {"2011-06-26": {"value": 30, "article": "x"}}}
+
+
+def _not_a_date(d):
+    d["breach"]["days_away_over"] = {"values": {"soon": 30}}
+
+
+def _text_for_number(d):
+    d["leave"]["min_days_needing_approval"] = "3"
+
+
+def _note_not_text(d):
+    d["leave"]["approval_note"] = 3
+
+
+def _unknown_code_list(d):
+    d["codes"]["colour"] = [{"code": "red", "name": "红"}]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "key", "problem"),
+    [
+        (_misspelt, "breach.days_away_ovr", "unknown key (known: refused_or_evaded_tests"),
+        (_uncited_value, "breach.days_away_over.values.2011-06-26.article", "not in [articles]"),
+        (_not_a_date, "breach.days_away_over.values.soon", "must be a date (YYYY-MM-DD)"),
+        (_text_for_number, "leave.min_days_needing_approval", "must be a whole number, not str"),
+        (_note_not_text, "leave.approval_note", "must be text"),
+        (_unknown_code_list, "codes.colour", "unknown code list"),
+    ],
+)
+def test_the_schema_refuses_misspelt_keys_and_bad_dated_values(raw, mutate, key, problem):
+    with pytest.raises(PolicyError) as error:
+        parse(raw, mutate)
+    message = str(error.value)
+    assert message.startswith(f"policies/control/broken.toml: {key}:"), message
+    assert problem in message, message
+
+
+def test_the_fixed_code_lists_are_declared_once_by_the_models_choices():
+    assert control.fixed_codes()["test_result"] == tuple(models.TestResult.values)
+    assert set(control.CODE_CHOICES) == {
+        "gender",
+        "status",
+        "risk_level",
+        "responsible_role",
+        "not_executed_reason",
+        "order_end_kind",
+        "test_kind",
+        "test_result",
+    }

@@ -146,7 +146,8 @@ def test_a_duplicate_outside_the_actors_area_is_refused_without_a_link(world):
     with pytest.raises(services.DuplicatePerson) as error:
         person(world, world.users["township_b"], unit=world.village_b, id_number=number)
     assert error.value.existing_id is None
-    assert "辖区外" in str(error.value.message)  # "outside your area"
+    # Referred to the office without confirming the registration (issue 16, item 1).
+    assert "县禁毒办" in str(error.value.message) and "已登记" not in str(error.value.message)
     assert Person.objects.count() == 1
 
 

@@ -136,7 +136,7 @@ def test_township_b_sees_only_its_own(county, client):
     "code, numerator, denominator",
     [
         ("medium_high_risk_control_rate", {"P1"}, {"P1", "P2"}),
-        ("community_execution_rate", {"P1"}, {"P1", "P2", "P3"}),
+        ("community_execution_rate", {"P1"}, {"P1", "P2"}),
         ("compulsory_isolation_execution_rate", {"P8"}, {"P8", "P9", "P10", "P11"}),
         ("sick_disabled_admission_rate", {"P1"}, {"P1", "P2", "P10"}),
         ("not_executed_control_rate", {"P9"}, {"P9", "P10", "P11"}),
@@ -177,6 +177,9 @@ def test_the_drill_down_exports_masked_to_excel(county, client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
+    # The title row names the target and the unit; then the period, who and when.
+    assert county.township_a.name in rows[0][0] and "2021-01-01" in rows[1][0]
+    rows = rows[2:]
     assert {r[0] for r in rows[1:]} == {"P9", "P10", "P11"}
     numbers = {r[1] for r in rows[1:]}
     assert numbers == {county.people[k].id_masked for k in ("P9", "P10", "P11")}
@@ -206,12 +209,14 @@ def test_the_page_and_the_api_give_the_same_numbers(county, client, api_as, pers
     assert page in (EXPECTED_A, EXPECTED_COUNTY)
 
 
-def test_the_unit_list_offers_townships_and_any_unit_in_scope_is_accepted(county, client):
+def test_the_unit_picker_searches_the_units_and_any_unit_in_scope_is_accepted(county, client):
     client.force_login(county.users["office_admin"])
-    page = client.get(reverse("control:kpis") + f"?{PERIOD}")
-    options = page.content.decode()
-    assert f'value="{county.township_a.pk}"' in options
-    assert f'value="{county.village_a.pk}"' not in options  # villages: by link, not listed
+    page = client.get(reverse("control:kpis") + f"?{PERIOD}").content.decode()
+    # A picker, not a list of every unit: the page carries the chosen unit only.
+    assert 'data-picker="/pick/kpi-units/"' in page
+    assert f'value="{county.village_a.pk}"' not in page
+    found = client.get("/pick/kpi-units/", {"q": county.village_a.name}).json()["results"]
+    assert str(county.village_a.pk) in [r["value"] for r in found]
     village = client.get(reverse("control:kpis") + f"?org_unit={county.village_a.pk}&{PERIOD}")
     assert village.context["period"].unit == county.village_a
     assert f'value="{county.village_a.pk}" selected' in village.content.decode()

@@ -48,7 +48,10 @@ def open_file(client, person, reason="control_work", note=""):
 def xlsx_rows(response):
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # Below the title row (unit and list) and the line saying who exported it and when.
+    assert "导出人" in rows[1][0]
+    return rows[2:]
 
 
 # ---------------------------------------------------------------- list
@@ -606,21 +609,15 @@ def test_the_list_makes_a_fixed_number_of_queries(world, client):
     assert many <= few, (few, many)
 
 
-def test_the_unit_filter_offers_a_usable_level_and_accepts_any_unit_in_scope(
-    world, people, client, monkeypatch
-):
-    from jindu.control import forms as control_forms
-
+def test_the_unit_filter_is_a_picker_and_accepts_any_unit_in_scope(world, people, client):
     client.force_login(world.users["office_admin"])
     url = reverse("control:person_list")
     page = client.get(url).content.decode()
-    assert f'value="{world.township_a.pk}"' in page  # several townships: they are offered
-    assert f'value="{world.village_a.pk}"' not in page
+    assert 'data-picker="/pick/units/' in page  # searched as the clerk types
+    assert f'value="{world.township_a.pk}"' not in page
     # A village named by a link is still a valid filter, and shown as chosen.
     page = client.get(url, {"unit": world.village_a.pk}).content.decode()
     assert f'value="{world.village_a.pk}" selected' in page
-    # More townships than a list can hold (a province): the counties are offered instead.
-    monkeypatch.setattr(control_forms, "MAX_UNIT_CHOICES", 1)
-    page = client.get(url).content.decode()
-    assert f'value="{world.county.pk}"' in page
-    assert f'value="{world.township_a.pk}"' not in page
+    # At any scale the picker finds a unit by its name or code.
+    found = client.get("/pick/units/", {"q": world.county.code}).json()["results"]
+    assert [r["value"] for r in found][:1] == [str(world.county.pk)]

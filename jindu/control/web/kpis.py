@@ -10,7 +10,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -23,16 +22,21 @@ from jindu.accounts.roles import Role
 from jindu.core.exports import xlsx_response
 from jindu.core.scoping import VIEW, scope_for
 from jindu.core.views import paginate
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
-from .. import rules, selectors
-from ..forms import MAX_UNIT_CHOICES
+from .. import selectors
 from ..policy import control_policy
 from . import require_control
 
 # The drill-down's parts as the page names them → the selector's.
-PARTS = {"numerator": "numerator", "denominator": "denominator", "missing": "gap"}
+PARTS = {
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "missing": "gap",
+    "pending": "pending",
+}
 CODES = (*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS)
 UNIT_LEVELS = (UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE)
 
@@ -73,28 +77,20 @@ class KpiForm(forms.Form):
             except ValueError:
                 end = today
             data["date_from"] = end.replace(month=1, day=1).isoformat()
+        units = units_for(user)
+        if not data.get("org_unit"):
+            # The picker shows the unit the figures are for, not an empty box.
+            default = default_unit(user, units)
+            if default is not None:
+                data["org_unit"] = str(default.pk)
         super().__init__(data)
         field = self.fields["org_unit"]
-        field.queryset = units_for(user)
+        field.queryset = units
         field.empty_label = None
         self.user = user
-        # Any unit in scope is valid (a drill-down link may name a village); the list offers
-        # the county and its townships (a province: its counties; a township: its villages),
-        # plus the one chosen.
-        offered = field.queryset.filter(level=UnitLevel.TOWNSHIP)
-        townships = offered[: MAX_UNIT_CHOICES + 1].count()
-        if townships > MAX_UNIT_CHOICES:
-            offered = field.queryset.none()
-        elif townships <= 1:  # a township's staff: the township and its villages
-            offered = field.queryset.filter(level__in=(UnitLevel.TOWNSHIP, UnitLevel.VILLAGE))
-        offered = list(field.queryset.filter(level=UnitLevel.COUNTY) | offered)
-        chosen = str(data.get("org_unit") or "")
-        if chosen.isdigit() and all(str(u.pk) != chosen for u in offered):
-            offered += list(field.queryset.filter(pk=chosen))
-        own = user.unit_id and field.queryset.filter(pk=user.unit_id).first()
-        if own and own not in offered:
-            offered.insert(0, own)
-        field.widget.choices = [(u.pk, str(u)) for u in offered]
+        # Any unit in scope is valid (a drill-down link may name a village): a picker of
+        # the same units, searched by name, code or pinyin initials.
+        use_picker(field, "kpi-units")
 
     def clean(self):
         data = super().clean()
@@ -131,8 +127,8 @@ def _query(period: selectors.Period, **extra) -> str:
 
 def breakdown(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date):
     """Each direct child of ``unit`` the user may see, with its five targets: the persons'
-    and the orders' conditions counted once, grouped by residence (three queries)."""
-    policy = control_policy()
+    and the orders' parts counted once, grouped by the unit each person lived in on the
+    as-of date (three queries)."""
     children = list(
         OrgUnit.objects.restrict(user, VIEW)
         .filter(parent=unit, level__in=(UnitLevel.TOWNSHIP, UnitLevel.VILLAGE, UnitLevel.GRID))
@@ -140,38 +136,7 @@ def breakdown(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.d
     )
     if not children:
         return []
-    person_conditions = selectors._person_conditions(date_to)
-    order_conditions = selectors._order_conditions(date_to)
-    by_residence: dict[int, dict[str, int]] = {}
-    rows = (
-        selectors.as_of(selectors.persons_in(user, unit), date_to)
-        .order_by()
-        .values("residence_unit_id")
-        .annotate(
-            **{
-                f"{code}__{part}": Count("pk", filter=q)
-                for code, (den, num) in person_conditions.items()
-                for part, q in (("den", den), ("num", den & num))
-            }
-        )
-    )
-    order_rows = (
-        selectors.orders_in(user, unit, date_from, date_to)
-        .order_by()
-        .values("person__residence_unit_id")
-        .annotate(
-            **{
-                f"{code}__{part}": Count("pk", filter=q)
-                for code, (den, num) in order_conditions.items()
-                for part, q in (("den", den), ("num", den & num))
-            }
-        )
-    )
-    for row in [*rows, *order_rows]:
-        residence = row.pop("residence_unit_id", None) or row.pop("person__residence_unit_id")
-        counts = by_residence.setdefault(residence, {})
-        for key, value in row.items():
-            counts[key] = counts.get(key, 0) + value
+    by_residence = selectors.control_kpis_by_unit(user, unit, date_from, date_to)
     paths = dict(OrgUnit.objects.filter(pk__in=by_residence).values_list("pk", "path"))
     result = []
     for child in children:
@@ -180,20 +145,7 @@ def breakdown(user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.d
             if paths.get(residence, "").startswith(child.path):
                 for key, value in counts.items():
                     totals[key] = totals.get(key, 0) + value
-        result.append(
-            (
-                child,
-                [
-                    rules.indicator(
-                        policy,
-                        t.code,
-                        totals.get(f"{t.code}__num", 0),
-                        totals.get(f"{t.code}__den", 0),
-                    )
-                    for t in policy.targets
-                ],
-            )
-        )
+        result.append((child, selectors.indicators_of(totals)))
     return result
 
 
@@ -247,6 +199,9 @@ def kpi_people(request, code: str):
         return xlsx_response(
             request,
             basename=f"{target.name}-{period.unit.name}",
+            title=target.name,
+            unit=period.unit.name,
+            period=f"{period.date_from} – {period.date_to}",
             headers=[
                 _("Full name"),
                 _("Identity number"),
@@ -279,6 +234,11 @@ def kpi_people(request, code: str):
                 ("numerator", _("Numerator")),
                 ("denominator", _("Denominator")),
                 ("missing", _("Missing: in the denominator, not in the numerator")),
+                *(
+                    [("pending", _("Pending: not reported yet, the 15 days still running"))]
+                    if code == "community_execution_rate"
+                    else []
+                ),
             ],
             "query": _query(period),
             "page": paginate(request, people, 50),

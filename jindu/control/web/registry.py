@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from jindu.accounts import otp
 from jindu.core.errors import Refused
 from jindu.core.exports import xlsx_response
 from jindu.core.scoping import CHANGE, VIEW, can, scope_for
@@ -35,6 +36,7 @@ from jindu.core.views import (
 
 from .. import contacts, crypto, followups, leave, moves, orders, selectors, services
 from .. import forms as f
+from ..filters import FileAccessFilter, FollowUpFilter, PersonFilter
 from ..models import (
     ControlAssignment,
     ControlOrder,
@@ -50,8 +52,6 @@ from ..models import (
 from ..policy import control_policy
 from . import require_control
 
-# A file opened with a reason stays open in the same session for this long.
-GRANT_SECONDS = 30 * 60
 SESSION_KEY = "control_file_grants"
 
 
@@ -107,8 +107,16 @@ def _id_hash(request) -> str:
     return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else ""
 
 
-def _filters(request, form) -> dict:
-    return {**form.filters(), "id_hash": _id_hash(request)}
+def _person_filter(request) -> PersonFilter:
+    return PersonFilter(
+        request.GET or None, queryset=Person.objects.all(), request=request, page=True
+    )
+
+
+def _persons(request, filterset: PersonFilter):
+    # The exact-number search arrives as the keyed hash the POST redirected to.
+    values = {**filterset.values(), "id_hash": _id_hash(request)}
+    return filterset.select(Person.objects.all(), **values)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,8 +130,9 @@ def person_list(request):
             return redirect(f"{reverse('control:person_list')}?{query}", permanent=False)
     else:
         search = f.IdSearchForm()
-    form = f.PersonFilterForm(request.GET or None, user=request.user)
-    persons = selectors.person_list(request.user, **_filters(request, form))
+    filterset = _person_filter(request)
+    form = filterset.form
+    persons = _persons(request, filterset)
     page = paginate(request, persons)
     for person in page:
         person.current_order = _current_order(person)
@@ -144,8 +153,8 @@ def person_list(request):
 
 def person_export(request):
     _require_control(request)
-    form = f.PersonFilterForm(request.GET or None, user=request.user)
-    persons = selectors.person_list(request.user, **_filters(request, form))
+    filterset = _person_filter(request)
+    persons = _persons(request, filterset)
     policy = control_policy()
 
     def rows():
@@ -164,9 +173,12 @@ def person_export(request):
                 p.first_found_date,
             ]
 
+    chosen = filterset.values().get("unit")
     return xlsx_response(
         request,
         basename=_("persons-under-control"),
+        title=_("Persons under control"),
+        unit=chosen.name if chosen is not None else "",
         headers=[
             _("Full name"),
             _("Gender"),
@@ -190,7 +202,7 @@ def person_export(request):
 
 def _duplicate(form, exc: services.DuplicatePerson) -> None:
     """Next to the number: the existing record's link when the user may see it, else the
-    service's "registered outside your area" message."""
+    service's "needs the county office" message (which confirms nothing)."""
     form.add_error("id_number", str(exc.message))
     if exc.existing_id is not None:
         form.existing_url = reverse("control:person_detail", args=[exc.existing_id])
@@ -290,7 +302,7 @@ class OpenedFile:
 def _grants(request) -> dict:
     grants = request.session.get(SESSION_KEY, {})
     now = time.time()
-    return {k: v for k, v in grants.items() if now - v.get("at", 0) < GRANT_SECONDS}
+    return {k: v for k, v in grants.items() if services.grant_is_open(v.get("at", 0), now)}
 
 
 def _grant(request, person: Person, opened: services.PersonFile) -> None:
@@ -321,6 +333,9 @@ def person_detail(request, pk: int):
     _require_control(request)
     person = get_scoped_or_404(Person, request.user, pk)
     opened = _opened(request, person)
+    if opened is not None and opened.full_id_number and otp.recheck_due(request):
+        # A full identity number: the second factor again if the last check is old.
+        return redirect(f"{reverse('accounts:otp')}?next={request.path}")
     if opened is None or request.method == "POST":
         form = f.OpenFileForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -469,9 +484,7 @@ ACTIONS: dict[str, Action] = {
         f.ContactForm,
         gettext_lazy("Log a visit or conversation"),
         gettext_lazy("The visit or conversation is logged."),
-        lambda u, p, d: contacts.record_contact(
-            u, p, assignment=p.assignments.filter(end_date__isnull=True).first(), **d
-        ),
+        lambda u, p, d: contacts.record_contact(u, p, **d),
     ),
     "move_report": Action(
         ResidenceChange,
@@ -602,23 +615,20 @@ def action(request, pk: int, name: str):
 
 def _access_log(request):
     require_office_user(request)
-    form = f.AccessLogFilterForm(request.GET or None, user=request.user)
-    items = FileAccess.objects.restrict(request.user, VIEW).select_related(
-        "user", "person__residence_unit"
+    filterset = FileAccessFilter(
+        request.GET or None, queryset=FileAccess.objects.all(), request=request, page=True
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["user"]:
-            items = items.filter(user=data["user"])
-        if data["person"]:
-            items = items.filter(person__name__icontains=data["person"].strip())
-        if data["reason"]:
-            items = items.filter(reason=data["reason"])
-        if data["date_from"]:
-            items = items.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            items = items.filter(at__date__lte=data["date_to"])
-    return form, items
+    return filterset.form, filterset.select(FileAccess.objects.all(), **filterset.values())
+
+
+def _period_words(form) -> str:
+    """ "2026-01-01 – 2026-03-31" from a filter form's dates, if any were given."""
+    if not form.is_valid():
+        return ""
+    start, end = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+    if not start and not end:
+        return ""
+    return f"{start or '…'} – {end or '…'}"
 
 
 def access_log(request):
@@ -632,7 +642,7 @@ def access_log_export(request):
     _form, items = _access_log(request)
     rows = (
         [
-            timezone.localtime(a.at).strftime("%Y-%m-%d %H:%M"),
+            a.at,
             str(a.user),
             a.person.name,
             a.person.id_masked,
@@ -646,6 +656,8 @@ def access_log_export(request):
     return xlsx_response(
         request,
         basename=_("file-access-log"),
+        title=_("File access log"),
+        period=_period_words(_form),
         headers=[
             _("At"),
             _("User"),
@@ -663,16 +675,11 @@ def access_log_export(request):
 
 def _follow_ups(request):
     _require_control(request)
-    form = f.FollowUpFilterForm(request.GET or None)
-    items = (
-        FollowUp.objects.restrict(request.user, VIEW)
-        .filter(status=FollowUpStatus.OPEN)
-        .select_related("person__residence_unit", "order", "test")
-        .order_by("due_date", "-created_at", "-id")
-    )
-    if form.is_valid() and form.cleaned_data["kind"]:
-        items = items.filter(kind=form.cleaned_data["kind"])
-    return form, items
+    # The page lists what is open unless another status is asked for.
+    data = request.GET.copy()
+    data.setdefault("status", FollowUpStatus.OPEN)
+    filterset = FollowUpFilter(data, queryset=FollowUp.objects.all(), request=request, page=True)
+    return filterset.form, filterset.select(FollowUp.objects.all(), **filterset.values())
 
 
 def follow_up_list(request):
@@ -707,6 +714,7 @@ def follow_up_export(request):
     return xlsx_response(
         request,
         basename=_("open-follow-ups"),
+        title=_("Open follow-ups"),
         headers=[
             _("Full name"),
             _("Identity number"),
@@ -757,6 +765,7 @@ def overdue_tests_export(request):
     return xlsx_response(
         request,
         basename=_("overdue-tests"),
+        title=_("Overdue tests"),
         headers=[
             _("Full name"),
             _("Identity number"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jindu.accounts.roles import Role
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, VIEW, can, scope_for
+from jindu.core.scoping import VIEW, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit, UnitKind
 
@@ -27,7 +27,6 @@ from . import require_control
 from .relapse_forms import AcceptForm, CheckForm, CloseForm, RelapseFilterForm, RelapseReportForm
 
 REPORTER_ROLES = (Role.GRID_WORKER, Role.OFFICE_ADMIN)
-HANDLER_ROLES = (Role.POLICE_STATION, Role.OFFICE_ADMIN)
 
 
 def _role(user):
@@ -121,7 +120,7 @@ def relapse_inbox(request):
         {
             "form": form,
             "page": paginate(request, reports),
-            "handles": role in HANDLER_ROLES,
+            "handles": relapse.may_handle(request.user),
             "may_report": role in REPORTER_ROLES,
         },
     )
@@ -138,7 +137,11 @@ def _first_url(names, *args):
 
 
 def _person_for(request, form, field="id_number"):
-    """The registered person with the exact identity number given, if any (else a form error)."""
+    """The registered person picked, or the one with the exact identity number given, if any
+    (else a form error)."""
+    picked = form.cleaned_data.get("person")
+    if picked is not None:
+        return picked, True
     number = (form.cleaned_data.get(field) or "").strip().upper()
     if not number:
         return None, True
@@ -147,6 +150,12 @@ def _person_for(request, form, field="id_number"):
         form.add_error(field, _("No registered person with this identity number in your area."))
         return None, False
     return person, True
+
+
+def _step_form(cls, user, *args, **kwargs):
+    if issubclass(cls, AcceptForm | CheckForm):
+        kwargs["user"] = user
+    return cls(*args, **kwargs)
 
 
 STEPS = {
@@ -165,15 +174,15 @@ def relapse_detail(request, pk: int):
         if request.method == "POST":
             raise PermissionDenied
         return render(request, "control/relapse_status.html", {"report": report})
-    handles = role in HANDLER_ROLES and can(request.user, CHANGE, report)
-    forms = {name: cls(prefix=name) for name, (cls, _prefix) in STEPS.items()}
+    handles = relapse.may_handle(request.user, report)
+    forms = {name: _step_form(cls, request.user, prefix=name) for name, (cls, _p) in STEPS.items()}
     if request.method == "POST":
         if not handles:  # township staff, the office's readers and leaders only read
             raise PermissionDenied
         action = request.POST.get("action")
         if action not in STEPS:
             return HttpResponseBadRequest()
-        form = STEPS[action][0](request.POST, prefix=action)
+        form = _step_form(STEPS[action][0], request.user, request.POST, prefix=action)
         forms[action] = form
         if form.is_valid():
             try:

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.accounts.roles import Role
 from jindu.core.scoping import VIEW, scope_for
+from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
-from ..models import RelapseKind, RelapseOutcome, RelapseStatus, TestKind, TestResult
+from ..models import Person, RelapseKind, RelapseOutcome, RelapseStatus, TestKind, TestResult
 from ..relapse import CHECK_RESULTS
 
 
@@ -36,7 +37,7 @@ class RelapseReportForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
     observation = forms.CharField(
-        label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 4})
+        max_length=2000, label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -45,6 +46,8 @@ class RelapseReportForm(forms.Form):
         if scope_for(user).role == Role.GRID_WORKER:
             grids = grids.filter(pk=user.unit_id)
         self.fields["grid"].queryset = grids.order_by("path")
+        if scope_for(user).role != Role.GRID_WORKER:
+            use_picker(self.fields["grid"], "units", level="grid")
         if user.unit_id and grids.filter(pk=user.unit_id).exists():
             self.fields["grid"].initial = user.unit_id
             self.fields["grid"].empty_label = None
@@ -77,16 +80,38 @@ class RelapseFilterForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class _LinkPersonForm(forms.Form):
+    """The registered person the report is about: picked by name, village or part of the
+    masked number among the station's own people; the full number stays an alternative."""
+
+    person = forms.ModelChoiceField(
+        label=_("Registered person (optional)"),
+        required=False,
+        queryset=Person.objects.none(),
+        help_text=_("Type the name, its pinyin initials, the village or part of the number."),
+    )
     id_number = forms.CharField(
-        label=_("Identity number of a registered person (optional)"),
+        label=_("Or the identity number"),
         max_length=18,
         required=False,
         help_text=_("Exact 18-character number; the report is linked to that person's record."),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = (
+            Person.objects.restrict(user, VIEW) if user is not None else Person.objects.none()
+        )
+        field.label_from_instance = lambda p: f"{p.name} · {p.id_masked}"
+        use_picker(field, "persons")
 
-class CheckForm(forms.Form):
+
+class AcceptForm(_LinkPersonForm):
+    pass
+
+
+class CheckForm(_LinkPersonForm):
     check_date = forms.DateField(label=_("Checked on"), widget=DateInput())
     test_kind = forms.ChoiceField(label=_("Test"), choices=TestKind.choices)
     result = forms.ChoiceField(
@@ -94,13 +119,13 @@ class CheckForm(forms.Form):
         choices=[(value, label) for value, label in TestResult.choices if value in CHECK_RESULTS],
     )
     note = forms.CharField(
-        label=_("Check details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    id_number = forms.CharField(
-        label=_("Identity number of a registered person (optional)"),
-        max_length=18,
+        max_length=2000,
+        label=_("Check details"),
         required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    field_order = ["check_date", "test_kind", "result", "note", "person", "id_number"]
 
 
 class CloseForm(forms.Form):
@@ -108,5 +133,8 @@ class CloseForm(forms.Form):
         label=_("Outcome"), choices=RelapseOutcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("Outcome details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        label=_("Outcome details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -6,21 +6,23 @@ The import itself is ``jindu.control.roster``; this view only hands it the uploa
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from jindu.core import jobs, xlsx
 from jindu.core.views import require_change
 
 from .. import roster
 from ..models import Person
 
 # Files up to this many rows are checked and imported while the user waits (a few seconds;
-# gunicorn's default 30 s worker timeout is far off); larger files are refused with a request
-# to split them, and the page says so. The import itself has no limit (100,000 rows in the
-# benchmark).
+# gunicorn's default 30 s worker timeout is far off); larger files run as a background job
+# (core.jobs) whose page shows a progress bar and then the result. The import itself has no
+# limit (100,000 rows in the benchmark).
 PAGE_MAX_ROWS = 20000
+# Above core.xlsx.BACKGROUND_BYTES (about 2,000 rows) the import runs in the background.
 ALL, GOOD = "all", "good"
 
 
@@ -34,6 +36,11 @@ class RosterImportForm(forms.Form):
         ],
         initial=ALL,
         widget=forms.RadioSelect,
+    )
+    background = forms.BooleanField(
+        label=_("Import in the background and show the progress"),
+        required=False,
+        help_text=_("Large files are always imported in the background."),
     )
 
     def clean_file(self):
@@ -49,10 +56,17 @@ def roster_import(request):
     form = RosterImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        good_rows_only = form.cleaned_data["mode"] == GOOD
+        if xlsx.is_large(upload) or form.cleaned_data["background"]:
+            job = jobs.start(
+                request.user, "control.roster", upload, {"good_rows_only": good_rows_only}
+            )
+            return redirect("job", pk=job.pk)
         report = roster.import_roster(
             request.user,
-            form.cleaned_data["file"],
-            good_rows_only=form.cleaned_data["mode"] == GOOD,
+            upload,
+            good_rows_only=good_rows_only,
             max_rows=PAGE_MAX_ROWS,
         )
     return render(

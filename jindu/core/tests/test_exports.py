@@ -45,8 +45,14 @@ def test_xlsx_response_names_the_file_in_utf8_and_audits_the_export(world):
         "filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%8D%95-" in response["Content-Disposition"]
     )
     body = b"".join(response.streaming_content)
-    assert load_workbook(io.BytesIO(body)).active["A2"].value == "甲"
+    sheet = load_workbook(io.BytesIO(body)).active
+    # Title row (the user's unit and the list), who and when, the frozen header, the rows.
+    assert "人员名单" in sheet["A1"].value and "导出人" in sheet["A2"].value
+    assert sheet["A3"].value == "姓名" and sheet["A4"].value == "甲"
+    assert sheet.freeze_panes == "A4"
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert event.actor == world.users["office_admin"]
     # The filter is recorded, never the number it searched for.
-    assert event.changes == {"rows": 1, "query": "status=in_society&id_number=***"}
+    assert event.changes["rows"] == 1
+    assert event.changes["query"] == "status=in_society&id_number=***"
+    assert event.changes["columns"] == ["姓名"]

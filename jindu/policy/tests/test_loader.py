@@ -42,6 +42,21 @@ def test_hengyang_measures_load_with_the_seven_categories_two_levels_six_conditi
     assert policy.evaluation.objective_weight > policy.evaluation.subjective_weight
 
 
+def test_art_13_windows_and_art_30_readings_come_from_the_rule_book():
+    policy = load_policy(HENGYANG)
+    level = policy.level("key_rectification")
+    assert level.extension_window_days == 90 and "特殊情况" in level.extension_window_note
+    assert level.continue_window_days == 90 and level.continue_window_note
+    restriction = next(c for c in policy.consequences if c.kind == "promotion_restriction")
+    assert restriction.ends_on == "level_left" and "随人走" in restriction.ends_on_note
+    assert all(c.unit_levels == ("township",) for c in policy.consequences)
+    # 方案一（二）: the one-vote-veto items cite the Plan's goal, not art. 14.
+    vetoes = [i for i in policy.evaluation.items if i.veto]
+    assert vetoes and all(i.article == "方案一（二）" for i in vetoes)
+    assert "零种植" in policy.articles["方案一（二）"].text
+    assert load_policy(NATIONAL).level("national_rectification").extension_window_days == 60
+
+
 def test_a_differently_numbered_rule_book_loads_without_code_changes():
     policy = load_policy(NATIONAL)
     assert policy.level("national_rectification").period_months == 36
@@ -116,10 +131,52 @@ def broken(mutate):
             "consequences[0].levels",
             "names no level",
         ),
+        # 第十三条: the extension and continuation windows are the rule book's, with reasons.
+        (
+            lambda r: r["levels"][0].pop("extension_window_days"),
+            "levels[0].extension_window_days",
+            "is required",
+        ),
+        (
+            lambda r: r["levels"][0].pop("continue_window_days"),
+            "levels[0].continue_window_days",
+            "is required",
+        ),
+        (
+            lambda r: r["levels"][0].pop("continue_window_note"),
+            "levels[0].continue_window_note",
+            "is required",
+        ),
+        (
+            lambda r: r["levels"][1].pop("extension_window_note"),
+            "levels[1].extension_window_note",
+            "is required",
+        ),
+        # 第二十九至三十一条: each consequence names the unit levels it applies to.
+        (
+            lambda r: r["consequences"][0].pop("unit_levels"),
+            "consequences[0].unit_levels",
+            "is required",
+        ),
+        (
+            lambda r: r["consequences"][0].update(unit_levels=["grid"]),
+            "consequences[0].unit_levels",
+            "is not one of",
+        ),
+        (
+            lambda r: r["consequences"][4].pop("ends_on_note"),
+            "consequences[4].ends_on_note",
+            "state the reading",
+        ),
         (
             lambda r: r["policy"].update(effective_date=datetime.date(2017, 1, 1)),
             "policy.effective_date",
             "before document_date",
+        ),
+        (
+            lambda r: r["rules"].update(decison_article="第十九条"),
+            "rules.decison_article",
+            "unknown key",
         ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
@@ -220,3 +277,10 @@ def test_check_policy_command_reports_a_broken_file(tmp_path):
     )
     with pytest.raises(CommandError):
         call_command("check_policy", str(bad))
+
+
+def test_a_misspelt_rule_key_in_code_is_an_error_not_an_empty_citation():
+    policy = load_policy(HENGYANG)
+    assert policy.rule_article("decision_article") == "第十九条"
+    with pytest.raises(KeyError):
+        policy.rule_article("decison_article")

@@ -5,6 +5,7 @@ from jindu.rectification.models import Decision, Designation
 ALL_MET = dict.fromkeys(
     ["leadership", "mechanisms", "groundwork", "education", "enforcement", "problem_relief"], True
 )
+EVIDENCE = {code: f"{code}：实地考察记录" for code in ALL_MET}
 
 
 def list_via_api(api, world, **extra):
@@ -61,14 +62,26 @@ def test_a_refused_decision_is_409_with_the_article_and_nothing_changes(world, a
     designation = list_via_api(api, world).json()["result"]["id"]
     ok = api.post(
         "/api/v1/decisions/",
-        {"kind": "extend", "date": "2019-05-30", "decision_no": "2号", "designation": designation},
+        {
+            "kind": "extend",
+            "date": "2019-05-30",
+            "decision_no": "2号",
+            "designation": designation,
+            "notes": "特殊情况",
+        },
         format="json",
     )
     assert ok.status_code == 201
     decisions = Decision.objects.count()
     refused = api.post(
         "/api/v1/decisions/",
-        {"kind": "extend", "date": "2020-05-30", "decision_no": "3号", "designation": designation},
+        {
+            "kind": "extend",
+            "date": "2020-05-30",
+            "decision_no": "3号",
+            "designation": designation,
+            "notes": "特殊情况",
+        },
         format="json",
     )
     assert refused.status_code == 409
@@ -87,14 +100,15 @@ def test_lift_with_an_assessment_posted_over_the_api(world, api_as):
         {
             "designation": designation,
             "date": "2019-05-01",
-            "conditions": {**ALL_MET, "groundwork": False},
+            "conditions": {**ALL_MET, "groundwork": False, "problem_relief": False},
+            "evidence": EVIDENCE,
             "notes": "台账不全",
         },
         format="json",
     )
-    assert partial.status_code == 201
+    assert partial.status_code == 201, partial.json()
     assert partial.json()["all_met"] is False
-    assert partial.json()["missing"] == ["groundwork"]
+    assert partial.json()["missing"] == ["groundwork", "problem_relief"]
     api = api_as(world.users["leader"])
     refused = api.post(
         "/api/v1/decisions/",
@@ -108,12 +122,32 @@ def test_lift_with_an_assessment_posted_over_the_api(world, api_as):
         format="json",
     )
     assert refused.status_code == 409 and refused.json()["basis"] == ["第十四条"]
+    # 第十四条: the refusal names each unmet condition by clause and name, and lists codes.
+    assert refused.json()["missing"] == ["groundwork", "problem_relief"]
+    assert "第十四条（三）基础工作扎实" in refused.json()["detail"]
+    assert "第十四条（六）突出问题缓解" in refused.json()["detail"]
     office = api_as(world.users["office_admin"])  # one client: switch its token back
-    full = office.post(
+    unproven = office.post(
         "/api/v1/assessments/",
         {"designation": designation, "date": "2019-05-10", "conditions": ALL_MET},
         format="json",
+    )
+    # 第十四条: a condition cannot be marked met without evidence; the answer names it.
+    assert unproven.status_code == 400
+    assert "第十四条（一）组织领导到位" in unproven.json()["detail"]
+    full = office.post(
+        "/api/v1/assessments/",
+        {
+            "designation": designation,
+            "date": "2019-05-10",
+            "conditions": ALL_MET,
+            "evidence": EVIDENCE,
+            "points_met": {"leadership": [0, 1]},
+        },
+        format="json",
     ).json()
+    assert full["evidence"]["leadership"] == EVIDENCE["leadership"]
+    assert full["points_met"]["leadership"] == [0, 1]
     assert full["all_met"] is True
     api = api_as(world.users["leader"])
     lifted = api.post(

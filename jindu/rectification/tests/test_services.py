@@ -11,6 +11,17 @@ from jindu.rectification.models import Decision, Designation
 from jindu.supervision.models import Obligation, ObligationStatus
 
 D = datetime.date
+EVIDENCE = {
+    code: f"{code}：实地考察记录"
+    for code in (
+        "leadership",
+        "mechanisms",
+        "groundwork",
+        "education",
+        "enforcement",
+        "problem_relief",
+    )
+}
 ALL_MET = dict.fromkeys(
     ["leadership", "mechanisms", "groundwork", "education", "enforcement", "problem_relief"], True
 )
@@ -54,6 +65,7 @@ def test_a_refused_decision_names_the_article_and_changes_nothing(world):
     services.record_decision(
         world.users["leader"],
         kind="extend",
+        notes="特殊情况：专项打击尚未结束",
         date=D(2019, 5, 30),
         decision_no="2号",
         designation=listing,
@@ -63,6 +75,7 @@ def test_a_refused_decision_names_the_article_and_changes_nothing(world):
         services.record_decision(
             world.users["leader"],
             kind="extend",
+            notes="特殊情况：专项打击尚未结束",
             date=D(2020, 5, 30),
             decision_no="3号",
             designation=listing,
@@ -82,7 +95,11 @@ def test_lifting_needs_an_assessment_with_all_six_conditions(world):
     listing = list_township(world, level="key_supervision").designation
     office = world.users["office_admin"]
     partial = services.record_assessment(
-        office, designation=listing, date=D(2019, 5, 1), conditions={**ALL_MET, "education": False}
+        office,
+        designation=listing,
+        date=D(2019, 5, 1),
+        conditions={**ALL_MET, "education": False},
+        evidence=EVIDENCE,
     )
     with pytest.raises(Conflict) as refused:
         services.record_decision(
@@ -95,7 +112,11 @@ def test_lifting_needs_an_assessment_with_all_six_conditions(world):
         )
     assert refused.value.basis == ["第十四条"]
     full = services.record_assessment(
-        office, designation=listing, date=D(2019, 5, 10), conditions=ALL_MET
+        office,
+        designation=listing,
+        date=D(2019, 5, 10),
+        conditions=ALL_MET,
+        evidence=EVIDENCE,
     )
     services.record_decision(
         world.users["leader"],
@@ -115,7 +136,11 @@ def test_lifting_needs_an_assessment_with_all_six_conditions(world):
 def test_a_lifted_unit_may_be_listed_again_directly_on_rebound(world):
     listing = list_township(world, level="key_supervision").designation
     full = services.record_assessment(
-        world.users["office_admin"], designation=listing, date=D(2019, 5, 10), conditions=ALL_MET
+        world.users["office_admin"],
+        designation=listing,
+        date=D(2019, 5, 10),
+        conditions=ALL_MET,
+        evidence=EVIDENCE,
     )
     services.record_decision(
         world.users["leader"],
@@ -207,6 +232,7 @@ def test_an_evaluation_is_scored_from_the_policy_and_fulfils_the_yearly_obligati
         recorded={"new_users": 2, "public_satisfaction": 80},
         recommendation="continue",
         conditions={**ALL_MET, "problem_relief": False},
+        condition_findings={code: {"text": text} for code, text in EVIDENCE.items()},
     )
     assert float(evaluation.objective_score) == 90
     assert float(evaluation.subjective_score) == 95

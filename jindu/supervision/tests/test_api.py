@@ -128,3 +128,30 @@ def test_meetings_letters_and_events(world, api_as):
         format="json",
     )
     assert event.status_code == 201
+
+
+def test_plan_5_2_monthly_report_periods_are_real_months_once_per_unit(world, api_as):
+    township = api_as(world.users["township_a"])
+
+    def post(period):
+        return township.post(
+            "/api/v1/monthly-reports/",
+            {"org_unit": world.township_a.pk, "period": period, "data": GOOD},
+            format="json",
+        )
+
+    for bad in ("2024-13", "2024-9", "九月", "2999-01"):
+        answer = post(bad)
+        assert answer.status_code == 400, (bad, answer.json())
+        assert "period" in answer.json()["errors"]
+    first = post("2024-09")
+    assert first.status_code == 201
+    duplicate = post("2024-09")
+    assert duplicate.status_code == 400 and "period" in duplicate.json()["errors"]
+    # The author deletes the draft; another user may not.
+    pk = first.json()["id"]
+    office = api_as(world.users["office_admin"])
+    assert office.delete(f"/api/v1/monthly-reports/{pk}/").status_code == 403
+    township = api_as(world.users["township_a"])
+    assert township.delete(f"/api/v1/monthly-reports/{pk}/").status_code == 204
+    assert post("2024-09").status_code == 201

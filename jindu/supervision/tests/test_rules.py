@@ -79,6 +79,7 @@ def test_active_period_limits_the_rule():
 
 
 def test_campaign_action_plan_is_due_when_mobilisation_ends():
+    """方案三: the campaign's phases; 方案五（二）: the plan is due when mobilisation ends."""
     plan = rule(frequency="campaign", due_phase="mobilisation", shift_to_working_day=True)
     campaign = rules.CampaignDates("2018", D(2018, 5, 2), {"mobilisation": D(2018, 5, 29)})
     dues = rules.due_dates(
@@ -116,3 +117,25 @@ def test_holiday_lines_are_parsed_and_bad_lines_reported():
     )
     assert days == [(D(2027, 10, 1), False, "国庆节"), (D(2027, 9, 26), True, "国庆节调休")]
     assert len(errors) == 2
+
+
+def _report_period_cases():
+    import pathlib
+
+    import yaml
+
+    book = yaml.safe_load(
+        (pathlib.Path(__file__).parent / "cases" / "report-periods.yaml").read_text("utf-8")
+    )
+    return [pytest.param(c, id=c["name"]) for c in book["cases"]]
+
+
+@pytest.mark.parametrize("case", _report_period_cases())
+def test_report_periods(case):
+    today = case["today"]
+    if not isinstance(today, datetime.date):
+        today = datetime.date.fromisoformat(str(today))
+    problem = rules.report_period_problem(
+        case["kind"], str(case["period"]), today, case.get("campaigns", [])
+    )
+    assert (problem is None) is case["ok"], problem

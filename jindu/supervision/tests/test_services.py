@@ -5,10 +5,16 @@ import datetime
 import pytest
 from django.core import mail
 
+from jindu.audit.models import AuditEvent
 from jindu.core.errors import NotAllowed, Refused
 from jindu.orgs import services as orgs
 from jindu.supervision import reminders, reporting, services
-from jindu.supervision.models import Notification, Obligation, ObligationStatus
+from jindu.supervision.models import (
+    Notification,
+    Obligation,
+    ObligationStatus,
+    ResponsibilityLetter,
+)
 
 D = datetime.date
 GOOD = {"work_done": "开展禁毒宣传3场", "next_plan": "继续排查", "cases": "2"}
@@ -122,6 +128,7 @@ def test_major_event_notifies_the_office_at_once(world, django_capture_on_commit
 
 
 def test_meeting_fulfils_the_quarter_and_turns_decisions_into_obligations(world):
+    """方案四（四）: 县禁毒委每季度召开1次例会."""
     services.generate_obligations(None, D(2024, 9, 10), since=D(2024, 7, 1))
     meeting = reporting.record_meeting(
         world.users["office_admin"],
@@ -140,7 +147,60 @@ def test_meeting_fulfils_the_quarter_and_turns_decisions_into_obligations(world)
     assert task.org_unit == world.member_unit and task.note == "开展校园禁毒宣传月"
 
 
+def test_letters_recorded_together_fulfil_and_are_checked_as_one_by_one(world):
+    """record_letters: the same checks as record_letter, all or nothing, each fulfilling its
+    obligation (services.fulfil_many), late when signed after the due date."""
+    services.generate_obligations(None, D(2024, 3, 1), since=D(2024, 1, 1))
+    township_b = world.village_b.parent
+    obligation = Obligation.objects.get(
+        kind="responsibility_letter", period="2024", org_unit=world.township_a
+    )
+    letters = reporting.record_letters(
+        world.users["office_admin"],
+        year=2024,
+        letters=[
+            (world.township_a, world.village_a, D(2024, 3, 10)),
+            (world.county, world.township_a, obligation.due_date + datetime.timedelta(days=3)),
+        ],
+    )
+    assert len(letters) == 2 and all(letter.pk for letter in letters)
+    village = Obligation.objects.get(
+        kind="responsibility_letter", period="2024", org_unit=world.village_a
+    )
+    assert village.status == ObligationStatus.FULFILLED
+    assert village.fulfilled_by_id == str(letters[0].pk)
+    obligation.refresh_from_db()
+    assert obligation.status == ObligationStatus.LATE
+    assert (
+        AuditEvent.objects.filter(
+            model="supervision.ResponsibilityLetter", object_id__in=[str(x.pk) for x in letters]
+        ).count()
+        == 2
+    )
+    count = ResponsibilityLetter.objects.count()
+    for bad in (
+        [
+            (township_b, world.village_b, D(2024, 3, 1)),
+            (world.township_a, world.village_b, D(2024, 3, 1)),
+        ],
+        [
+            (township_b, world.village_b, D(2024, 3, 1)),
+            (world.township_a, world.village_a, D(2024, 3, 1)),
+        ],
+    ):
+        with pytest.raises(Refused):
+            reporting.record_letters(world.users["office_admin"], year=2024, letters=bad)
+    assert ResponsibilityLetter.objects.count() == count
+    with pytest.raises(NotAllowed):
+        reporting.record_letters(
+            world.users["township_a"],
+            year=2024,
+            letters=[(world.county, township_b, D(2024, 3, 1))],
+        )
+
+
 def test_letters_fulfil_and_are_checked(world):
+    """方案五（一）、方案四（二）: responsibility letters, county–township and township–village."""
     services.generate_obligations(None, D(2024, 3, 1), since=D(2024, 1, 1))
     reporting.record_letter(
         world.users["township_a"],

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Compile the .po translation files to .mo without needing GNU gettext installed."
+    # Some start-up checks read the translations (control.E003): compile them first.
+    requires_system_checks: list = []
 
     def handle(self, *args, **options):
         count = 0

@@ -1,0 +1,132 @@
+"""The control area's lists, parsed once (``jindu.core.filters``): the person list, the
+follow-ups and the file-access log read the same FilterSet on the page, in the Excel export
+and over the API, and the FilterSet hands the values to the list's selector."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.filters import CodeFilter, IdFilter, RecordFilter, SelectorFilterSet
+from jindu.core.scoping import VIEW
+from jindu.core.widgets import use_picker
+from jindu.orgs.forms import DateInput
+from jindu.orgs.models import OrgUnit, UnitLevel
+
+from . import selectors
+from .models import (
+    AccessReason,
+    FileAccess,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    OrderKind,
+    Person,
+    PersonStatus,
+    RiskLevel,
+)
+from .policy import control_policy
+from .selectors import RESIDENCE_LEVELS
+
+
+def _drug_types(request=None):
+    return [(c.code, c.name) for c in control_policy().code_list("drug_types")]
+
+
+def _units(request):
+    user = getattr(request, "user", None)
+    return OrgUnit.objects.restrict(user, VIEW).filter(
+        is_active=True, level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP, *RESIDENCE_LEVELS)
+    )
+
+
+def _users(request):
+    return (
+        get_user_model().objects.restrict(getattr(request, "user", None), VIEW).order_by("username")
+    )
+
+
+def _search():
+    return forms.TextInput(attrs={"type": "search"})
+
+
+class PersonFilter(SelectorFilterSet):
+    q = df.CharFilter(label=_("Name contains"), widget=_search())
+    unit = RecordFilter(label=_("Township or unit"), queryset=_units, empty_label=_("All"))
+    status = df.ChoiceFilter(label=_("Status"), choices=PersonStatus.choices, empty_label=_("All"))
+    risk_level = df.ChoiceFilter(label=_("Risk"), choices=RiskLevel.choices, empty_label=_("All"))
+    drug_type = CodeFilter(label=_("Drug type"), choices=_drug_types, empty_label=_("All"))
+    order_kind = df.ChoiceFilter(
+        label=_("Order running"), choices=OrderKind.choices, empty_label=_("All")
+    )
+    assignment = df.ChoiceFilter(
+        label=_("Control assignment"),
+        choices=[("yes", _("Assigned")), ("no", _("No assignment"))],
+        empty_label=_("All"),
+    )
+    sick = df.BooleanFilter(label=_("Sick or disabled"), widget=forms.CheckboxInput)
+    # The API's names: the residence in a unit's subtree by id; an exact identity number by
+    # its keyed hash (a number itself never travels in a URL: POST /api/v1/persons/lookup/).
+    org_unit = IdFilter(label=_("Residence in this unit (id)"))
+    id_hash = df.CharFilter(label=_("Keyed hash of an identity number (exact)"))
+
+    api_only = ("org_unit", "id_hash")
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    @property
+    def form(self):
+        form = super().form
+        if self.page and not getattr(form, "_units_offered", False):
+            # Any unit in scope is a valid filter (a link may name a village); the picker finds
+            # it by name, code or pinyin initials, at any scale (a province's thousands too),
+            # and the page renders only the chosen one.
+            use_picker(form.fields["unit"], "units", level="county,township,village,grid")
+            form._units_offered = True
+        return form
+
+    def select(self, queryset, *, org_unit=None, **values):
+        if org_unit is not None:
+            values["unit"] = OrgUnit.objects.filter(pk=org_unit).first()
+            if values["unit"] is None:
+                return queryset.none()
+        return selectors.person_list(self.user, base=queryset, **values)
+
+
+class FollowUpFilter(SelectorFilterSet):
+    kind = df.ChoiceFilter(label=_("Kind"), choices=FollowUpKind.choices, empty_label=_("All"))
+    status = df.ChoiceFilter(
+        label=_("Status"), choices=FollowUpStatus.choices, empty_label=_("All")
+    )
+    person = IdFilter(label=_("Person (id)"))
+
+    api_only = ("person",)
+
+    class Meta:
+        model = FollowUp
+        fields: list[str] = []
+
+    def select(self, queryset, **values):
+        return selectors.follow_ups(self.user, base=queryset, due_first=self.page, **values)
+
+
+class FileAccessFilter(SelectorFilterSet):
+    user = RecordFilter(label=_("User"), queryset=_users, empty_label=_("All"))
+    person_name = df.CharFilter(label=_("Person's name contains"), widget=_search())
+    reason = df.ChoiceFilter(label=_("Reason"), choices=AccessReason.choices, empty_label=_("All"))
+    date_from = df.DateFilter(label=_("From"), widget=DateInput())
+    date_to = df.DateFilter(label=_("Until"), widget=DateInput())
+    person = IdFilter(label=_("Person (id)"))
+
+    api_only = ("person",)
+
+    class Meta:
+        model = FileAccess
+        fields: list[str] = []
+
+    def select(self, queryset, *, user=None, **values):
+        return selectors.file_accesses(self.user, base=queryset, opened_by=user, **values)

@@ -1,0 +1,101 @@
+"""One read path per list: a django-filter ``FilterSet`` parses a list's query string once,
+for the page, its Excel export and the API alike (drf-spectacular documents the API's
+parameters from it), and hands the valid values to the list's selector.
+
+A page shows an invalid value next to its field and ignores it; the API answers 400 naming
+the parameter (``jindu.api.filters.FilterSetBackend``). Filters meant only for the page's
+form for the API are named in ``api_only``: they parse the same way, the page's form just
+does not offer them (e.g. an id).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+# The largest id a database can hold (a signed 64-bit integer): a larger number is refused
+# as bad input instead of overflowing SQLite's integers (a 500).
+MAX_ID = 2**63 - 1
+
+
+class _IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id (a whole number from 1 to the largest a database holds)."""
+
+    field_class = _IdField
+
+
+class _YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 1900, "max": 2100}))
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (1900–2100: wide enough for any record)."""
+
+    field_class = _YearField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RecordFilter(django_filters.ModelChoiceFilter):
+    """A record the user may see, by id (the queryset is a callable of the request)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ChoiceFilter):
+    """A code from a rule book's list (the choices are a callable)."""
+
+
+class SelectorFilterSet(django_filters.FilterSet):
+    """Validate the query, then call ``select(queryset, **values)`` with the given values."""
+
+    api_only: tuple[str, ...] = ()
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, page=False):
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        self.page = page
+        if page:
+            for name in self.api_only:
+                self.filters.pop(name, None)
+
+    @property
+    def user(self):
+        return getattr(self.request, "user", None)
+
+    def values(self) -> dict:
+        """The filters given and valid (an invalid one is left out; the form shows it)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {
+            k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [], (), False)
+        }
+
+    @property
+    def qs(self):
+        """The selector's rows, also for an unbound FilterSet (a page opened with no query):
+        the selector scopes them and applies the list's defaults."""
+        if not hasattr(self, "_qs"):
+            self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
+    def filter_queryset(self, queryset):
+        return self.select(queryset, **self.values())
+
+    def select(self, queryset, **values):
+        for name, value in values.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset

@@ -1,0 +1,46 @@
+"""Named actions: which roles may do what to the records of a model, in one map per model.
+
+A model declares ``scope_actions``: named actions (``view``, ``change``, ``submit``,
+``review``, ``decide``, ``handle`` …) to the roles that may take them within their
+jurisdiction. The county office administrator may take every action. A model that declares
+only ``scope_write_roles`` (the older spelling) has one named action, ``change``.
+
+Everything reads this map: ``Scope.may`` and ``can()`` (``jindu.core.scoping``), services,
+views, the menu and the ``{% available_actions %}`` template tag. A model may also say which
+actions its *state* allows (``allows_action(action) -> bool``: a submitted report can be
+reviewed, not edited), so ``jindu.core.scoping.available_actions(user, obj)`` is exactly what
+a page offers and the service accepts — no template decides a transition.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .roles import Role
+
+VIEW = "view"
+CHANGE = "change"
+
+
+def roles_for(model: type[models.Model] | models.Model, action: str) -> tuple[str, ...]:
+    """The roles (besides the office administrator) that may take ``action`` on ``model``."""
+    declared = getattr(model, "scope_actions", None) or {}
+    if action in declared:
+        return tuple(declared[action])
+    if CHANGE in declared:
+        return tuple(declared[CHANGE])
+    return tuple(getattr(model, "scope_write_roles", ()))
+
+
+def actions_of(model: type[models.Model] | models.Model) -> tuple[str, ...]:
+    """Every named action of ``model`` (``view`` and ``change`` always)."""
+    declared = getattr(model, "scope_actions", None) or {}
+    return tuple(dict.fromkeys((VIEW, CHANGE, *declared)))
+
+
+def role_may(role: str | None, action: str, model) -> bool:
+    if role is None:
+        return False
+    if action == VIEW or role == Role.OFFICE_ADMIN:
+        return True
+    return role in roles_for(model, action)

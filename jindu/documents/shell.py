@@ -1,0 +1,14 @@
+"""Issued documents in the menu, for those who receive them."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.registry import menu_entry
+
+
+@menu_entry(45, "documents")
+def _menu(user, scope):
+    # The county's roles and the townships (decisions about them) receive documents.
+    if not (scope.everything or scope.role == "township"):
+        return []
+    return [(_("Issued documents"), reverse("documents:list"), "documents")]

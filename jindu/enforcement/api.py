@@ -1,0 +1,460 @@
+"""The enforcement REST API (issue 12's contract). Thin: serializers call the services; every
+queryset reads through the scoping layer (``restrict``), figures through the selectors.
+
+``router_registrations`` and ``urlpatterns_extra`` are added in jindu/api/urls.py.
+"""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jindu.api.base import CreateViewSet, call_service
+from jindu.api.filters import FilterSetBackend, date_param, int_param
+from jindu.orgs.models import OrgUnit
+
+from . import selectors, services
+from .access import is_office, works_on_enforcement
+from .filters import CaseFilter
+from .models import (
+    Case,
+    Den,
+    EradicationPatrol,
+    Gang,
+    IdentityAccess,
+    OutboundTrafficker,
+    OutboundWork,
+    PlantingFinding,
+    ProductionIncident,
+    Seizure,
+    Suspect,
+    Tip,
+    Venue,
+    VenueInspection,
+    VenueSanction,
+)
+from .serializers import (
+    AssignSerializer,
+    CaseSerializer,
+    DateSerializer,
+    DenSerializer,
+    EnforcementKpiResponseSerializer,
+    GangSerializer,
+    IdentityAccessSerializer,
+    OutboundTraffickerSerializer,
+    OutboundWorkSerializer,
+    PatrolSerializer,
+    PlantingFindingSerializer,
+    ProductionIncidentSerializer,
+    RevealSerializer,
+    RewardSerializer,
+    SanctionSerializer,
+    SeizureSerializer,
+    StatsResponseSerializer,
+    SuspectSerializer,
+    TipReporterSerializer,
+    TipSerializer,
+    VenueInspectionSerializer,
+    VenueSerializer,
+    VerifySerializer,
+)
+
+
+class CreateUpdateViewSet(CreateViewSet, mixins.UpdateModelMixin):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+def _by(viewset, queryset, name: str, lookup: str | None = None):
+    value = int_param(viewset.request, name)
+    if value is not None:
+        queryset = queryset.filter(**{lookup or f"{name}_id": value})
+    return queryset
+
+
+def _unit_filter(viewset, queryset, lookup: str):
+    unit_id = int_param(viewset.request, "org_unit")
+    if unit_id is not None:
+        unit = get_object_or_404(
+            selectors.in_scope(OrgUnit.objects.all(), viewset.request.user, "path"), pk=unit_id
+        )
+        queryset = queryset.filter(**{f"{lookup}__path__startswith": unit.path})
+    return queryset
+
+
+UNIT_PARAM = OpenApiParameter("org_unit", OpenApiTypes.INT, description="unit's subtree")
+
+
+class CaseViewSet(CreateUpdateViewSet):
+    """Drug cases, criminal (刑法第三百四十七至三百五十七条) and administrative."""
+
+    queryset = Case.objects.all()
+    serializer_class = CaseSerializer
+
+    # The case list page, its Excel export and this list share one FilterSet (filters.py).
+    filter_backends = [FilterSetBackend]
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org_unit").order_by("-filed_date", "-id")
+
+
+class SuspectViewSet(CreateViewSet):
+    queryset = Suspect.objects.all()
+    serializer_class = SuspectSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "case").order_by("case_id", "id")
+
+    @extend_schema(request=RevealSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The full identity number, for the police and the office, with the reason (logged)."""
+        suspect = self.get_object_for_view()
+        data = RevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = call_service(
+            services.reveal_id_number, request.user, suspect, reason=data.validated_data["reason"]
+        )
+        return Response({"id": suspect.pk, "id_number": number})
+
+    def get_object_for_view(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class SeizureViewSet(CreateViewSet):
+    queryset = Seizure.objects.all()
+    serializer_class = SeizureSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "case").order_by("case_id", "id")
+
+
+class GangViewSet(CreateViewSet):
+    queryset = Gang.objects.all()
+    serializer_class = GangSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "case").prefetch_related("members").order_by("id")
+
+
+class DenViewSet(CreateViewSet):
+    queryset = Den.objects.all()
+    serializer_class = DenSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "case").order_by("id")
+
+
+class OutboundTraffickerViewSet(CreateViewSet):
+    """外流贩毒: people of the county's 户籍 caught trafficking outside the county."""
+
+    queryset = OutboundTrafficker.objects.all()
+    serializer_class = OutboundTraffickerSerializer
+
+    def get_queryset(self):
+        return _unit_filter(self, super().get_queryset(), "household_unit").order_by(
+            "-arrest_date", "-id"
+        )
+
+    @extend_schema(request=RevealSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        trafficker = get_object_or_404(self.get_queryset(), pk=pk)
+        data = RevealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = call_service(
+            services.reveal_id_number,
+            request.user,
+            trafficker,
+            reason=data.validated_data["reason"],
+        )
+        return Response({"id": trafficker.pk, "id_number": number})
+
+
+class OutboundWorkViewSet(CreateViewSet):
+    queryset = OutboundWork.objects.all()
+    serializer_class = OutboundWorkSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "trafficker").order_by("-date", "-id")
+
+
+class PatrolViewSet(CreateViewSet):
+    queryset = EradicationPatrol.objects.all()
+    serializer_class = PatrolSerializer
+
+    def get_queryset(self):
+        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+
+
+class PlantingFindingViewSet(CreateViewSet):
+    queryset = PlantingFinding.objects.all()
+    serializer_class = PlantingFindingSerializer
+
+    def get_queryset(self):
+        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+
+
+class ProductionIncidentViewSet(CreateViewSet):
+    queryset = ProductionIncident.objects.all()
+    serializer_class = ProductionIncidentSerializer
+
+    def get_queryset(self):
+        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+
+
+class VenueViewSet(CreateUpdateViewSet):
+    """Hotels and entertainment venues; ``grade`` is computed from the inspections."""
+
+    queryset = Venue.objects.all()
+    serializer_class = VenueSerializer
+
+    def get_queryset(self):
+        queryset = _unit_filter(self, super().get_queryset(), "org_unit")
+        if grade := self.request.query_params.get("grade"):
+            queryset = queryset.filter(grade=grade)
+        return queryset.order_by("name", "id")
+
+
+class InspectionViewSet(CreateViewSet):
+    queryset = VenueInspection.objects.all()
+    serializer_class = VenueInspectionSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "venue").order_by("-date", "-id")
+
+
+class SanctionViewSet(CreateViewSet):
+    queryset = VenueSanction.objects.all()
+    serializer_class = SanctionSerializer
+
+    def get_queryset(self):
+        return _by(self, super().get_queryset(), "venue").order_by("-date", "-id")
+
+    @extend_schema(request=DateSerializer, responses=SanctionSerializer)
+    @action(detail=True, methods=["post"])
+    def rectified(self, request, pk=None):
+        sanction = self.get_object()
+        data = DateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sanction = call_service(
+            services.record_rectified, request.user, sanction, date=data.validated_data["date"]
+        )
+        return Response(SanctionSerializer(sanction, context={"request": request}).data)
+
+
+class TipViewSet(CreateViewSet):
+    """Tips (举报). The reporter's identity is the office's alone: ``GET /tips/{id}/`` shows it
+    to the office, and each showing is logged with ``?reason=`` (default: the tip's page)."""
+
+    queryset = Tip.objects.all()
+    serializer_class = TipSerializer
+
+    def get_queryset(self):
+        queryset = _unit_filter(self, super().get_queryset(), "org_unit")
+        if status := self.request.query_params.get("status"):
+            queryset = queryset.filter(status=status)
+        return queryset.order_by("-received_date", "-id")
+
+    def retrieve(self, request, *args, **kwargs):
+        tip = self.get_object()
+        if is_office(request.user) and tip.has_reporter:
+            reason = request.query_params.get("reason") or _("Tip page (API)")
+            reporter = services.reveal_reporter(request.user, tip, reason=reason)
+            return Response(
+                TipReporterSerializer(tip, context={"request": request, "reporter": reporter}).data
+            )
+        return Response(self.get_serializer(tip).data)
+
+    def _respond(self, tip):
+        return Response(TipSerializer(tip, context={"request": self.request}).data)
+
+    @extend_schema(request=AssignSerializer, responses=TipSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        tip = self.get_object()
+        data = AssignSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            call_service(services.assign_tip, request.user, tip, **data.validated_data)
+        )
+
+    @extend_schema(request=VerifySerializer, responses=TipSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        tip = self.get_object()
+        data = VerifySerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            call_service(services.verify_tip, request.user, tip, **data.validated_data)
+        )
+
+    @extend_schema(request=RewardSerializer, responses=TipSerializer)
+    @action(detail=True, methods=["post"])
+    def reward(self, request, pk=None):
+        tip = self.get_object()
+        data = RewardSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            call_service(services.reward_tip, request.user, tip, **data.validated_data)
+        )
+
+    @extend_schema(request=DateSerializer, responses=TipSerializer)
+    @action(detail=True, methods=["post"])
+    def notified(self, request, pk=None):
+        tip = self.get_object()
+        data = DateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            call_service(
+                services.record_reporter_notified, request.user, tip, **data.validated_data
+            )
+        )
+
+    @extend_schema(request=DateSerializer, responses=TipSerializer)
+    @action(detail=True, methods=["post"])
+    def claimed(self, request, pk=None):
+        tip = self.get_object()
+        data = DateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            call_service(services.record_reward_claimed, request.user, tip, **data.validated_data)
+        )
+
+
+class IdentityAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who saw a full identity number or a tip reporter, when and why (the office)."""
+
+    queryset = IdentityAccess.objects.all()
+    serializer_class = IdentityAccessSerializer
+
+    def get_queryset(self):
+        return IdentityAccess.objects.restrict(self.request.user).select_related("user")
+
+
+def _unit_param(request) -> OrgUnit:
+    if not works_on_enforcement(request.user):
+        raise PermissionDenied(
+            _("The enforcement figures are for the office, leaders, the police and townships.")
+        )
+    unit_id = int_param(request, "org_unit")
+    if unit_id is None:
+        unit = selectors.default_unit(request.user)
+        if unit is None:
+            raise ValidationError({"org_unit": [_("Choose the unit.")]})
+        return unit
+    return get_object_or_404(selectors.reachable_units(request.user), pk=unit_id)
+
+
+def stats_period(request) -> selectors.Period:
+    unit = _unit_param(request)
+    date_to = date_param(request, "date_to") or timezone.localdate()
+    date_from = date_param(request, "date_from") or date_to.replace(month=1, day=1)
+    if date_from > date_to:
+        raise ValidationError({"date_from": [_("The period starts after it ends.")]})
+    return selectors.Period(unit, date_from, date_to)
+
+
+class StatsView(APIView):
+    """战果统计 for a unit's subtree and period, each figure beside the same period of the year
+    before (``previous``) with the change in per cent; ``by_unit``: per township."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("org_unit", OpenApiTypes.INT),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+        ],
+        responses=StatsResponseSerializer,
+    )
+    def get(self, request):
+        period = stats_period(request)
+        stats = selectors.results_stats(request.user, period)
+        previous = period.previous
+        return Response(
+            {
+                "org_unit": period.unit.pk,
+                "date_from": period.date_from,
+                "date_to": period.date_to,
+                "previous_from": previous[0],
+                "previous_to": previous[1],
+                "rows": [row.as_dict() for row in stats.rows],
+                "by_unit": stats.by_unit,
+            }
+        )
+
+
+def indicator_dict(indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "numerator": indicator.numerator,
+        "denominator": indicator.denominator,
+        "value": indicator.value,
+        "target": indicator.target,
+        "met": indicator.met,
+        "is_target": indicator.is_target,
+        "own": indicator.own,
+        "article": indicator.article,
+        "definition": indicator.definition,
+    }
+
+
+class EnforcementKpiView(APIView):
+    """The targets of 方案一（二）（四） for a unit's subtree and a year."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("org_unit", OpenApiTypes.INT),
+            OpenApiParameter("year", OpenApiTypes.INT),
+        ],
+        responses=EnforcementKpiResponseSerializer,
+    )
+    def get(self, request):
+        unit = _unit_param(request)
+        year = int_param(request, "year") or timezone.localdate().year
+        if not 1990 <= year <= datetime.date.today().year + 1:
+            raise ValidationError({"year": [_("Enter a year such as 2026.")]})
+        indicators = selectors.enforcement_kpis(request.user, unit, year)
+        return Response(
+            {
+                "org_unit": unit.pk,
+                "year": year,
+                "indicators": [indicator_dict(i) for i in indicators],
+            }
+        )
+
+
+router_registrations = [
+    ("cases", CaseViewSet, "case"),
+    ("case-suspects", SuspectViewSet, "case-suspect"),
+    ("seizures", SeizureViewSet, "seizure"),
+    ("case-gangs", GangViewSet, "case-gang"),
+    ("case-dens", DenViewSet, "case-den"),
+    ("outbound-traffickers", OutboundTraffickerViewSet, "outbound-trafficker"),
+    ("outbound-work", OutboundWorkViewSet, "outbound-work"),
+    ("eradication-patrols", PatrolViewSet, "eradication-patrol"),
+    ("planting-findings", PlantingFindingViewSet, "planting-finding"),
+    ("production-incidents", ProductionIncidentViewSet, "production-incident"),
+    ("venues", VenueViewSet, "venue"),
+    ("venue-inspections", InspectionViewSet, "venue-inspection"),
+    ("venue-sanctions", SanctionViewSet, "venue-sanction"),
+    ("tips", TipViewSet, "tip"),
+    ("identity-access-log", IdentityAccessViewSet, "identity-access"),
+]
+
+urlpatterns_extra = [
+    path("enforcement/stats/", StatsView.as_view(), name="enforcement-stats"),
+    path("kpis/enforcement/", EnforcementKpiView.as_view(), name="kpis-enforcement"),
+]
+
+__all__ = ["router_registrations", "urlpatterns_extra"]

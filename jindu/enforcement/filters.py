@@ -1,0 +1,56 @@
+"""The enforcement area's lists, parsed once (``jindu.core.filters``): the case list page, its
+Excel export and ``GET /api/v1/cases/`` read the same FilterSet and hand its values to
+``selectors.case_list``."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
+from jindu.orgs.forms import DateInput
+from jindu.orgs.models import OrgUnit
+
+from . import selectors
+from .models import Case, CaseKind
+from .policy import enforcement_policy
+
+
+def _offences(request=None):
+    policy = enforcement_policy()
+    return [(code, policy.offence_name(code)) for code in policy.all_offence_codes()]
+
+
+def _flags(request=None):
+    return [(f.code, f.name) for f in enforcement_policy().case_flags]
+
+
+class CaseFilter(SelectorFilterSet):
+    q = df.CharFilter(label=_("Case number"), widget=forms.TextInput(attrs={"type": "search"}))
+    kind = df.ChoiceFilter(label=_("Kind"), choices=CaseKind.choices, empty_label=_("All"))
+    offence = CodeFilter(label=_("Offence"), choices=_offences, empty_label=_("All"))
+    flag = CodeFilter(label=_("Flag"), choices=_flags, empty_label=_("All"))
+    solved = df.ChoiceFilter(
+        label=_("Solved"),
+        choices=[("yes", _("Solved")), ("no", _("Not solved"))],
+        empty_label=_("All"),
+    )
+    filed_from = df.DateFilter(label=_("Filed from"), widget=DateInput())
+    filed_to = df.DateFilter(label=_("Filed until"), widget=DateInput())
+    # The API names the township (or any unit in scope: its subtree) by id.
+    org_unit = IdFilter(label=_("Unit (id)"))
+
+    api_only = ("org_unit",)
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def select(self, queryset, *, org_unit=None, **values):
+        if org_unit is not None:
+            unit = selectors.in_scope(OrgUnit.objects.all(), self.user, "path").filter(pk=org_unit)
+            values["unit"] = unit.first()
+            if values["unit"] is None:
+                return queryset.none()
+        return selectors.case_list(self.user, base=queryset, **values)

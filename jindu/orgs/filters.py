@@ -1,0 +1,94 @@
+"""The organisation's lists, parsed once (``jindu.core.filters``): the unit lists (the
+geographic tree, member units, stations) and the positions, on the page and over the API."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jindu.core.filters import IdFilter, SelectorFilterSet
+
+from . import selectors
+from .models import GEOGRAPHIC_LEVELS, OrgUnit, Position, PositionRole, UnitKind, UnitLevel
+
+
+class UnitFilter(SelectorFilterSet):
+    """The geographic tree's units; the member units' and stations' lists offer the search and
+    the inactive switch only (``section``)."""
+
+    section = "geographic"
+
+    q = df.CharFilter(
+        label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Name or code")})
+    )
+    level = df.ChoiceFilter(
+        label=_("Level"),
+        choices=[(c.value, c.label) for c in GEOGRAPHIC_LEVELS],
+        empty_label=_("All levels"),
+    )
+    kind = df.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices, empty_label=_("All kinds"))
+    inactive = df.BooleanFilter(label=_("Include inactive"), widget=forms.CheckboxInput)
+    # A unit's children: the list's links name the parent (kept in the form, not shown).
+    parent = IdFilter(label=_("Parent unit (id)"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = OrgUnit
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.section != "geographic":
+            for name in ("level", "kind", "parent"):
+                self.filters.pop(name, None)
+
+    def select(self, queryset, *, inactive=None, **values):
+        # The page lists the active units unless asked; the API every unit, as it always did.
+        include = bool(inactive) or not self.page
+        return selectors.unit_list(
+            self.user,
+            base=queryset,
+            section=self.section,
+            include_inactive=include,
+            counted=self.page,
+            **values,
+        )
+
+
+class MemberUnitFilter(UnitFilter):
+    section = "member_units"
+
+
+class StationFilter(UnitFilter):
+    section = "stations"
+
+
+class PositionFilter(SelectorFilterSet):
+    q = df.CharFilter(
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, unit or post")}),
+    )
+    role = df.ChoiceFilter(
+        label=_("Role"), choices=PositionRole.choices, empty_label=_("All roles")
+    )
+    level = df.ChoiceFilter(
+        label=_("Level"), choices=UnitLevel.choices, empty_label=_("All levels")
+    )
+    history = df.BooleanFilter(label=_("Include past tenures"), widget=forms.CheckboxInput)
+    org_unit = IdFilter(label=_("Unit (id)"))
+    current = df.BooleanFilter(label=_("Only tenures current on the date"))
+    date = df.DateFilter(label=_("Date (defaults to today)"))
+
+    api_only = ("org_unit", "current", "date")
+
+    class Meta:
+        model = Position
+        fields: list[str] = []
+
+    def select(self, queryset, *, history=False, current=False, date=None, **values):
+        # The page shows current tenures unless asked for the past ones; the API every tenure
+        # unless asked for the current ones (on a date).
+        current_only = current or (self.page and not history)
+        return selectors.position_list(
+            self.user, base=queryset, current_only=current_only, on=date, **values
+        )

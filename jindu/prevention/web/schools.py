@@ -1,0 +1,202 @@
+"""Pages: schools, classes and lessons, class-hour compliance, 青骄第二课堂 figures."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jindu.core import jobs, xlsx
+from jindu.core.errors import Refused
+from jindu.core.scoping import VIEW
+from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+
+from .. import rules, selectors, services
+from ..access import may_see_prevention, runs_schools
+from ..models import QingjiaoFigures, School, SchoolClass
+from ..policy import prevention_policy
+from . import forms
+
+
+def _require(user):
+    if not may_see_prevention(user):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def school_list(request):
+    _require(request.user)
+    can_register = runs_schools(request.user)
+    form = forms.SchoolForm(request.POST or None, user=request.user) if can_register else None
+    if request.method == "POST":
+        if not can_register:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                school = services.register_school(request.user, **form.cleaned_data)
+            except Refused as exc:
+                apply_refusal(form, exc)
+            else:
+                messages.success(request, _("School registered."))
+                return redirect("prevention:school_detail", pk=school.pk)
+    rows = School.objects.restrict(request.user, VIEW).select_related("org_unit")
+    if q := request.GET.get("q", "").strip():
+        rows = rows.filter(name__icontains=q)
+    return render(
+        request,
+        "prevention/school_list.html",
+        {"page": paginate(request, rows), "form": form, "q": q},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def school_detail(request, pk: int):
+    _require(request.user)
+    school = get_scoped_or_404(School, request.user, pk)
+    policy = prevention_policy()
+    can_change = runs_schools(request.user) and (
+        request.user.is_office_admin or request.user.unit_id == school.supervisor_id
+    )
+    class_form = forms.SchoolClassForm(
+        request.POST if request.POST.get("form") == "class" else None, prefix="class"
+    )
+    record_form = forms.SchoolRecordForm(
+        request.POST if request.POST.get("form") == "record" else None, policy=policy, prefix="rec"
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        try:
+            if request.POST.get("form") == "class" and class_form.is_valid():
+                services.add_class(request.user, school=school, **class_form.cleaned_data)
+                messages.success(request, _("Class added."))
+                return redirect("prevention:school_detail", pk=school.pk)
+            if request.POST.get("form") == "record" and record_form.is_valid():
+                services.record_school_activity(
+                    request.user, school=school, **record_form.cleaned_data
+                )
+                messages.success(request, _("Record saved."))
+                return redirect("prevention:school_detail", pk=school.pk)
+        except Refused as exc:
+            apply_refusal(class_form if request.POST.get("form") == "class" else record_form, exc)
+    rows = selectors.class_hours_rows(selectors.class_hours(request.user, school=school))
+    kinds = policy.school_record_kinds
+    records = [
+        (r, kinds[r.kind].name if r.kind in kinds else r.kind) for r in school.records.all()[:50]
+    ]
+    figures = list(QingjiaoFigures.objects.filter(school=school).order_by("-school_year"))
+    return render(
+        request,
+        "prevention/school_detail.html",
+        {
+            "school": school,
+            "rows": rows,
+            "class_form": class_form,
+            "record_form": record_form,
+            "records": records,
+            "figures": figures,
+            "min_registration": policy.qingjiao_min_registration,
+            "can_change": can_change,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def class_detail(request, pk: int):
+    _require(request.user)
+    school_class = get_scoped_or_404(SchoolClass, request.user, pk)
+    school = school_class.school
+    can_change = runs_schools(request.user) and (
+        request.user.is_office_admin or request.user.unit_id == school.supervisor_id
+    )
+    form = forms.LessonForm(
+        request.POST or None, initial={"date": timezone.localdate(), "hours": 1}
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_lesson(request.user, school_class=school_class, **form.cleaned_data)
+            except Refused as exc:
+                apply_refusal(form, exc)
+            else:
+                messages.success(request, _("Lesson recorded."))
+                return redirect("prevention:class_detail", pk=school_class.pk)
+    policy = prevention_policy()
+    recorded = school_class.lessons.aggregate(total=Sum("hours"))["total"] or 0
+    outcome = rules.class_hours(policy, school_class.grade, float(recorded))
+    return render(
+        request,
+        "prevention/class_detail.html",
+        {
+            "school_class": school_class,
+            "lessons": school_class.lessons.all(),
+            "outcome": outcome,
+            "form": form,
+            "can_change": can_change,
+        },
+    )
+
+
+def class_hours(request):
+    _require(request.user)
+    form = forms.ClassHoursFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    policy = prevention_policy()
+    school_year = (
+        data.get("school_year") or rules.school_year_of(policy, timezone.localdate()) or ""
+    )
+    school = data.get("school")
+    page = paginate(
+        request,
+        selectors.class_hours(request.user, school=school, school_year=school_year),
+        per_page=50,
+    )
+    summary = selectors.class_hours_summary(request.user, school=school, school_year=school_year)
+    return render(
+        request,
+        "prevention/class_hours.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": selectors.class_hours_rows(page),
+            "summary": summary,
+            "school_year": school_year,
+            "rule": policy.class_hours,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def qingjiao_import(request):
+    if not runs_schools(request.user):
+        raise PermissionDenied
+    form = forms.QingjiaoImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload, school_year = form.cleaned_data["file"], form.cleaned_data["school_year"]
+        if xlsx.is_large(upload) or form.cleaned_data["background"]:
+            job = jobs.start(
+                request.user, "prevention.qingjiao", upload, {"school_year": school_year}
+            )
+            return redirect("job", pk=job.pk)
+        try:
+            count = services.import_qingjiao(request.user, upload, school_year)
+        except Refused as exc:
+            apply_refusal(form, exc)
+        else:
+            messages.success(request, _("%(n)d schools' figures imported.") % {"n": count})
+            return redirect("prevention:school_list")
+    return render(
+        request,
+        "prevention/simple_form.html",
+        {
+            "form": form,
+            "title": _("Import 青骄第二课堂 figures"),
+            "multipart": True,
+            "back": "prevention:school_list",
+            "columns": services.QINGJIAO_COLUMNS,
+        },
+    )
