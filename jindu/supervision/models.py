@@ -83,7 +83,8 @@ class Obligation(models.Model):
         on_delete=models.PROTECT,
         related_name="obligations_about",
     )
-    period = models.CharField(_("period"), max_length=20)
+    # Long enough for a campaign code (an action plan's period is its campaign).
+    period = models.CharField(_("period"), max_length=60)
     due_date = models.DateField(_("due date"), db_index=True)
     due_date_known = models.BooleanField(
         _("due date certain"),
@@ -166,7 +167,7 @@ class WorkReport(models.Model):
         on_delete=models.PROTECT,
         related_name="work_reports",
     )
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(_("period"), max_length=60)
     data = models.JSONField(_("content"), default=dict)
     status = models.CharField(
         _("status"),

@@ -261,3 +261,18 @@ def test_holiday_arrangement_entered_by_the_office_decides_an_unknown_year(world
     assert october.due_date == D(2099, 11, 5)
     with pytest.raises(Refused):
         reporting.save_holidays(world.users["office_admin"], year=2099, text="2099-13-40 休")
+
+
+def test_an_action_plan_obligation_holds_its_campaigns_whole_code(world):
+    """方案五（二）: an action plan's period is its campaign's code, which may be as long as a
+    campaign code may be (a varchar too short for it fails on PostgreSQL, not on SQLite)."""
+    from jindu.supervision.models import Campaign, WorkReport
+
+    longest = Campaign._meta.get_field("code").max_length
+    assert Obligation._meta.get_field("period").max_length >= longest
+    assert WorkReport._meta.get_field("period").max_length >= longest
+    services.generate_obligations(None, D(2018, 6, 30), since=D(2018, 5, 1))
+    plans = Obligation.objects.filter(period="2018-key-rectification")
+    assert plans.exists()
+    for obligation in plans:
+        obligation.full_clean()
