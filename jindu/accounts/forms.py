@@ -8,6 +8,7 @@ from jindu.orgs.models import OrgUnit
 
 from .models import User
 from .roles import Role
+from .services import password_problems
 
 
 class LoginForm(AuthenticationForm):
@@ -64,6 +65,15 @@ class OwnPasswordForm(PasswordForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def clean_password(self):
+        # Checked here too, so a mistyped current password does not hide what is wrong
+        # with the new one (the service checks again and is the one that decides).
+        value = self.cleaned_data["password"]
+        problems = password_problems(self.user, value)
+        if problems:
+            raise forms.ValidationError(problems)
+        return value
 
     def clean_current(self):
         value = self.cleaned_data["current"]

@@ -74,10 +74,9 @@ def create_user(
         email=email,
     )
     _check_role_unit(user)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
+    problems = password_problems(user, password)
+    if problems:
+        raise Refused(problems[0], field="password", errors={"password": problems})
     user.set_password(password)
     # A password someone else chose is an initial password: changed at the first login.
     user.must_change_password = actor is not None
@@ -149,13 +148,23 @@ def update_user(actor, user: User, **changes) -> User:
 
 
 @transaction.atomic
-def set_password(actor, user: User, password: str) -> None:
-    if actor is not None and actor.pk != user.pk:
-        require_office(actor)
+def password_problems(user: User, password: str) -> list[str]:
+    """What the password rules (AUTH_PASSWORD_VALIDATORS) say against ``password`` for
+    ``user``; empty when it is acceptable. Forms show them beside the field early; the
+    service refuses with them."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise Refused(exc.messages[0], field="password", errors={"password": exc.messages}) from exc
+        return list(exc.messages)
+    return []
+
+
+def set_password(actor, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        require_office(actor)
+    problems = password_problems(user, password)
+    if problems:
+        raise Refused(problems[0], field="password", errors={"password": problems})
     user.set_password(password)
     user.must_change_password = actor is not None and actor.pk != user.pk
     user.save(update_fields=["password", "must_change_password"])

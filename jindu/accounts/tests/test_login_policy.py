@@ -140,3 +140,17 @@ def test_a_session_ends_after_its_absolute_lifetime(world, client):
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/login/")
     assert client.get("/").status_code == 302
+
+
+def test_a_wrong_current_password_does_not_hide_what_is_wrong_with_the_new_one(world, client):
+    user = world.users["township_a"]
+    client.force_login(user)
+    response = client.post(
+        "/accounts/profile/", {"current": "not-it", "password": "short", "confirm": "short"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "current" in form.errors
+    assert form.errors["password"]  # the rules' own words, beside the new password
+    user.refresh_from_db()
+    assert not user.check_password("short")

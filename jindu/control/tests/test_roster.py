@@ -330,6 +330,20 @@ def test_errors_are_capped_but_counted(world, monkeypatch):
     assert report.error_count == 7 and report.more_errors == 4
 
 
+def test_the_refusal_counts_rows_not_problems(world):
+    """A row with two problems is one bad row: the headline says rows (行), as the table
+    under it lists one line per row."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    rows = [row(world), row(world, 姓名="", 性别=""), row(world, 联系电话="abc")]
+    report = roster.import_roster(world.users["township_a"], xlsx(rows))
+    assert report.error_count == len(report.errors) == 2
+    with translation.override("zh-hans"):
+        page = render_to_string("control/roster_result.html", {"report": report.as_json()})
+    assert "文件中有 2 行有错误，未导入任何数据。" in page
+
+
 # ---------------------------------------------------------------- idempotence and updates
 
 
