@@ -91,9 +91,14 @@ def pick(page, label, typed, choice=None):
         "el => el.tomselect && el.tomselect.getValue().length > 0",
         arg=box.evaluate_handle("b => b.closest('.ts-wrapper').previousElementSibling"),
     )
-    # On a slow machine a late answer can leave the list open over the next field: close it,
-    # as a clerk would with Esc, before going on.
+    # On a slow machine a late answer can leave the list open over the next field: wait for
+    # every search to be answered, then close it, as a clerk would with Esc, and leave it.
+    page.wait_for_function(
+        "el => el.tomselect.loading === 0",
+        arg=box.evaluate_handle("b => b.closest('.ts-wrapper').previousElementSibling"),
+    )
     box.press("Escape")
+    box.evaluate("b => b.blur()")
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.ts-dropdown')].some(d => d.offsetParent !== null)"
     )

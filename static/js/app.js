@@ -10,6 +10,7 @@
     if (el.tomselect || typeof TomSelect === "undefined") { return; }
     var url = el.getAttribute("data-picker");
     var multiple = el.multiple;
+    var asked = 0;  // the latest search sent: an older answer arriving late is dropped
     var picker = new TomSelect(el, {
       valueField: "value",
       labelField: "text",
@@ -24,10 +25,16 @@
       shouldLoad: function () { return true; },
       load: function (query, callback) {
         var sep = url.indexOf("?") === -1 ? "?" : "&";
+        var mine = ++asked;
         fetch(url + sep + "q=" + encodeURIComponent(query), {
           credentials: "same-origin", headers: { "Accept": "application/json" }
         }).then(function (r) { return r.ok ? r.json() : { results: [] }; })
-          .then(function (data) { this.clearOptions(); callback(data.results); }.bind(this))
+          .then(function (data) {
+            // On a slow line the answer to "" (the list on focus) can arrive after the answer
+            // to what was typed: it must not replace that list or reopen it.
+            if (mine !== asked) { callback(); return; }
+            this.clearOptions(); callback(data.results);
+          }.bind(this))
           .catch(function () { callback(); });
       },
       render: {
