@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import setup_django
+from generate import peak_rss_kb, setup_django
 
 HERE = Path(__file__).resolve().parent
 
@@ -364,18 +363,6 @@ def roster_file(path: Path, rows: int, village_codes: list[str], offset: int) ->
             values[roster.HEADERS[9]] = rng.choice(names["risk"])
         sheet.append([values.get(title, "") for title in roster.HEADERS])
     workbook.save(path)
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory in KiB. Linux's ``VmHWM`` belongs to the process
-    image; ``ru_maxrss`` would carry over the parent's peak across fork and exec."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def import_child(path: str, username: str) -> None:

@@ -6,6 +6,7 @@ would measure the audit trail, not the feature under test)."""
 from __future__ import annotations
 
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -94,3 +95,15 @@ def province(townships: int = 2000, villages_per_township: int = 20, member_unit
 def _with_path(unit, parent_path: str):
     unit.path = f"{parent_path}{unit.pk}/"
     return unit
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB. Linux's ``VmHWM`` belongs to the process
+    image; ``ru_maxrss`` would carry over the parent's peak across fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from generate import province, setup_django
+from generate import peak_rss_kb, province, setup_django
 
 HERE = Path(__file__).resolve().parent
 MONTHS = 12
@@ -196,7 +195,7 @@ def child_run(month: int) -> None:
         "reconciled": result.reconciled,
         "flags": result.flags,
         "rerun_new_flags": second.flags_raised,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_kb() / 1024, 1),
     }))  # fmt: skip
 
 
