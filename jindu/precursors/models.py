@@ -68,15 +68,26 @@ class PrecursorQuerySet(ScopedQuerySet):
             return self.none()
         if scope.everything:
             return self
-        prefix = self.model.enterprise_lookup
         condition = Q(pk__in=[])
         for field in ("org_unit", "station"):
-            condition |= scope.path_q(f"{prefix}{field}__path")
+            condition |= scope.path_q(f"{field}__path")
         if scope.role == Role.MEMBER_UNIT:
             sectors = regulated_sectors(user)
             if sectors:
-                condition |= Q(**{f"{prefix}sector__in": sectors})
-        return self.filter(condition)
+                condition |= Q(sector__in=sectors)
+        if not self.model.enterprise_lookup:
+            return self.filter(condition)
+        # A record reached through its enterprise: the enterprises in scope first. Given as
+        # their ids, the planner knows how few rows they select; as the joined path patterns
+        # it guessed a hundred times too many and walked the whole flag table in list order
+        # (a station's deep page of flags: 160 ms → 30 ms at province scale).
+        enterprises = Enterprise.objects.filter(condition)
+        ids = list(enterprises.values_list("pk", flat=True)[: self.ENTERPRISE_IDS_UP_TO + 1])
+        if len(ids) > self.ENTERPRISE_IDS_UP_TO:
+            return self.filter(enterprise__in=enterprises.values("pk"))
+        return self.filter(enterprise_id__in=ids)
+
+    ENTERPRISE_IDS_UP_TO = 5_000
 
 
 class CatalogueQuerySet(models.QuerySet):

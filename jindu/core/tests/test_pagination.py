@@ -69,3 +69,28 @@ def test_a_page_past_a_high_estimate_counts_exactly(groups, monkeypatch):
     page = paginator.get_page(40)  # empty: the list has 60 rows, so the last page shows
     assert page.number == 3 and len(page) == 10
     assert paginator.count == 60 and not paginator.estimated
+
+
+def test_the_api_says_when_its_count_is_an_estimate(db, monkeypatch):
+    """The API's lists page with the same paginator: a big list's ``count`` is the planner's
+    estimate, flagged by ``count_estimated``; a small one is exact."""
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from jindu.api.pagination import StandardPagination
+
+    Group.objects.bulk_create([Group(name=f"组{i:03d}") for i in range(30)])
+    groups = Group.objects.order_by("name")
+    request = Request(APIRequestFactory().get("/api/v1/x/", {"page": 2, "page_size": 10}))
+
+    exact = StandardPagination()
+    rows = exact.paginate_queryset(groups, request)
+    body = exact.get_paginated_response([g.name for g in rows]).data
+    assert body["count"] == 30 and body["count_estimated"] is False and len(rows) == 10
+
+    monkeypatch.setattr(pagination, "planner_estimate", lambda queryset: 50_000)
+    estimated = StandardPagination()
+    rows = estimated.paginate_queryset(groups, request)
+    body = estimated.get_paginated_response([g.name for g in rows]).data
+    assert body["count"] == 50_000 and body["count_estimated"] is True
+    assert body["next"] and len(rows) == 10
