@@ -296,3 +296,36 @@ def test_an_unbound_or_deactivated_account_sees_nothing(world, schools):
     assert scope_for(user).is_empty and not scope_for(user).bound
     assert not School.objects.restrict(user).exists()
     assert not SchoolClass.objects.restrict(user).exists()
+
+
+def test_bad_input_on_its_own_class_is_refused_in_chinese_naming_the_field(world, schools, client):
+    own = schools["classes"]["own"]
+    client.force_login(schools["user"])
+    response = client.post(
+        reverse("prevention:class_detail", args=[own.pk]),
+        _lesson(hours="9"),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200 and "课时" in response.content.decode()
+    assert not Lesson.objects.exists()
+
+
+def test_user_management_keeps_a_school_accounts_role_and_unit(world, schools, client):
+    client.force_login(world.users["office_admin"])
+    form = client.get(reverse("accounts:user_create")).content.decode()
+    assert 'value="school"' not in form
+    user = schools["user"]
+    response = client.post(
+        reverse("accounts:user_edit", args=[user.pk]),
+        {
+            "full_name": "孙校长",
+            "role": "township",
+            "unit": world.township_b.pk,
+            "phone": "",
+            "email": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    user.refresh_from_db()
+    assert (user.full_name, user.role, user.unit) == ("孙校长", "school", world.township_a)
