@@ -1,4 +1,4 @@
-"""Every role walked (issue 16, item 10): a persona × URL matrix over all seven personas and
+"""Every role walked (issue 16, item 10): a persona × URL matrix over all eight personas and
 anonymous visitors. Each URL of the URL conf must have an entry — township B's object for
 URLs with an id (``OUTSIDER_OBJECTS`` in test_scoping_urlconf) or a line in ``LIST_PROBES``
 below naming the query-string ids to try — so a new area's URLs are added by a line each;
@@ -34,7 +34,7 @@ from tests.test_scoping_urlconf import (  # noqa: F401 (world is a fixture)
 MATRIX_OBJECTS = {**OUTSIDER_OBJECTS, **SHARED_OBJECTS}
 
 # Personas who do not see township B's records, and those who see everything.
-OUTSIDERS = ["township_a", "station_a", "grid_a", "member"]
+OUTSIDERS = ["township_a", "station_a", "grid_a", "member", "school"]
 INSIDERS = ["office_admin", "leader", "township_b"]
 
 # What a persona legitimately sees of township B: in the test world the member unit is
@@ -359,3 +359,38 @@ def test_excel_answers_are_opened_before_searching():
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     assert OUTSIDER_MARKERS[0] in text_of(response)
     assert OUTSIDER_MARKERS[0].encode() not in buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the school account
+#
+# A school account (学校账号) belongs to township A but is bound to its school: of its own
+# township it sees nothing but that school — no village, leader, station or activity.
+OWN_TOWNSHIP_MARKERS = ("甲一村", "赵测试", "甲镇派出所", "甲镇讲座标记")
+
+
+def test_the_school_account_sees_nothing_of_its_township_but_its_school(world, client, api_as):  # noqa: F811
+    from jindu.prevention import services as prevention
+
+    prevention.record_activity(
+        world.users["township_a"],
+        kind="lecture",
+        date=datetime.date(2019, 6, 20),
+        org_unit=world.village_a,
+        headcount=30,
+        description="甲镇讲座标记",
+    )
+    user = world.users["school"]
+    client.force_login(user)
+    api = api_as(user)
+    seen = []
+    for name, url in [*urls_with_ids(world), *list_urls()]:
+        for probe in ("", f"?org_unit={world.township_a.pk}&unit={world.village_a.pk}"):
+            response = agent_for(url, client, api).get(url + probe)
+            assert response.status_code < 500, (url + probe, response.status_code)
+            body = text_of(response)
+            shown = [m for m in OWN_TOWNSHIP_MARKERS if m in body]
+            assert not shown, (url + probe, shown)
+            if response.status_code == 200 and "甲镇中学" in body:
+                seen.append(name)
+    # …while its own school is there: its page, the lists and the API.
+    assert {"prevention:school_list", "api:school-list", "api:class-hours"} <= set(seen), seen

@@ -611,6 +611,20 @@ def _prevention_records(world):
     school_class = prevention.add_class(
         member, school=school, school_year="2019-2020", grade=7, name="乙乡七(1)班"
     )
+    # The school persona (学校账号): township A's school, bound to its own login.
+    school_a = prevention.register_school(
+        member, name="甲镇中学", org_unit=world.township_a, stage="junior"
+    )
+    prevention.add_class(member, school=school_a, school_year="2019-2020", grade=8, name="八(1)班")
+    account = prevention.create_school_account(
+        member, school=school_a, username="school_a", password="Test-password-2026"
+    )
+    from jindu.accounts.models import User
+
+    # It changed its initial password and the office granted it the API (as for township A).
+    User.objects.filter(pk=account.user.pk).update(api_access=True, must_change_password=False)
+    account.user.refresh_from_db()
+    world.users["school"] = account.user
     survey = prevention.create_survey(
         world.users["office_admin"],
         title="满意度调查",

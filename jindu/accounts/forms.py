@@ -27,6 +27,13 @@ class UserForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.restrict(actor, VIEW).filter(is_active=True)
         use_picker(self.fields["unit"], "units")
+        if self.instance.pk and self.instance.role == Role.SCHOOL:
+            # Bound to its school: the role and the unit (the school's township) stay.
+            self.fields["role"].disabled = True
+            self.fields["unit"].disabled = True
+        else:
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.SCHOOL]
+            self.fields["role"].help_text = _("A school account is created on its school's page.")
 
 
 class UserCreateForm(UserForm):

@@ -12,4 +12,6 @@ ROLE_UNIT_KINDS: dict[str, tuple[str, ...]] = {
     Role.TOWNSHIP: ("township", "park"),
     Role.POLICE_STATION: ("police_station", "judicial_office"),
     Role.GRID_WORKER: ("grid",),
+    # A school account belongs to the township its school is in (and sees only the school).
+    Role.SCHOOL: ("township", "park"),
 }

@@ -43,6 +43,18 @@ def _check_role_unit(user: User) -> None:
         )
 
 
+# Roles bound to a record of a higher area: created there, with the binding, never bare.
+BOUND_ROLES = (Role.SCHOOL,)
+
+
+def _refuse_bound_role(role: str) -> None:
+    if role in BOUND_ROLES:
+        raise Refused(
+            _("A school account is created on its school's page (it is bound to the school)."),
+            field="role",
+        )
+
+
 def _k_label(kind: str):
     from jindu.orgs.models import UnitKind
 
@@ -62,16 +74,66 @@ def create_user(
     email: str = "",
 ) -> User:
     require_office(actor)
-    username = username.strip()
+    _refuse_bound_role(role)
+    return _new_user(
+        actor,
+        username=username,
+        password=password,
+        role=role,
+        unit=unit,
+        full_name=full_name,
+        phone=phone,
+        email=email,
+    )
+
+
+@transaction.atomic
+def create_bound_user(
+    actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    unit,
+    full_name: str = "",
+    phone: str = "",
+    api_access: bool = False,
+) -> User:
+    """An account of a bound role (a school account), for the higher area's service that
+    binds it in the same transaction: that service has checked who may (the office, or the
+    education bureau for its schools); the account is checked and audited here."""
+    if role not in BOUND_ROLES:
+        raise TypeError(f"create_bound_user() is for bound roles, not {role!r}")
+    user = _new_user(
+        actor,
+        username=username,
+        password=password,
+        role=role,
+        unit=unit,
+        full_name=full_name,
+        phone=phone,
+        email="",
+        api_access=api_access,
+    )
+    return user
+
+
+def _new_user(
+    actor, *, username, password, role, unit, full_name, phone, email, api_access=False
+) -> User:
+    username = (username or "").strip()
+    if not username:
+        raise Refused(_("Enter the username."), field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(_("This username is taken."), field="username")
     user = User(
         username=username,
         role=role,
         unit=unit,
-        full_name=full_name.strip(),
-        phone=phone,
-        email=email,
+        full_name=(full_name or "").strip(),
+        phone=phone or "",
+        email=email or "",
+        api_access=api_access,
     )
     _check_role_unit(user)
     problems = password_problems(user, password)
@@ -105,6 +167,7 @@ def create_users(actor, accounts: list[dict], *, password: str) -> list[User]:
         if username in taken or User.objects.filter(username__iexact=username).exists():
             raise Refused(_("This username is taken."), field="username")
         api_access = fields.pop("api_access", False)
+        _refuse_bound_role(fields.get("role"))
         user = User(username=username, api_access=api_access, **fields)
         user.full_name = user.full_name.strip()
         _check_role_unit(user)
@@ -134,6 +197,16 @@ def update_user(actor, user: User, **changes) -> User:
         if name not in ACCOUNT_FIELDS:
             raise TypeError(f"update_user() got an unexpected field {name!r}")
         setattr(user, name, value)
+    if user.role != before.get("role") and Role.SCHOOL in (user.role, before.get("role")):
+        # The binding would dangle (or be missing): a school account stays one.
+        raise Refused(
+            _("A school account's role cannot be changed; deactivate it instead."), field="role"
+        )
+    if before.get("role") == Role.SCHOOL and user.unit_id != before.get("unit"):
+        raise Refused(
+            _("A school account belongs to its school's township; its unit cannot be changed."),
+            field="unit",
+        )
     _check_role_unit(user)
     if actor is not None and user.pk == actor.pk and not user.is_active:
         raise Refused(_("You cannot deactivate your own account."), field="is_active")

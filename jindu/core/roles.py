@@ -12,3 +12,6 @@ class Role(models.TextChoices):
     TOWNSHIP = "township", _("Township staff")
     POLICE_STATION = "police_station", _("Police-station staff")
     GRID_WORKER = "grid_worker", _("Grid worker")
+    # Bound to one record of a higher area rather than to a subtree (a school's own login:
+    # prevention binds it to its school, ``jindu.core.scoping.bind_role``).
+    SCHOOL = "school", _("School account")

@@ -12,10 +12,16 @@ Every view, API endpoint and export reads through ``Model.objects.restrict(user,
 A user's jurisdiction is a set of subtrees of the organisation: the whole county for the
 office and leaders, their own unit's subtree for township, grid and member-unit staff, and
 for a police station its own unit plus the townships it covers.
+
+A *bound* role (a school account) has no subtree at all: it is bound to one record of a
+higher area, which registers the binding here (``bind_role``) — how to find the user's
+record, and which rows of each model it makes visible. Every other model shows such a user
+nothing, so an area that knows nothing of the binding stays closed to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -31,6 +37,7 @@ __all__ = [
     "Scope",
     "ScopedQuerySet",
     "available_actions",
+    "bind_role",
     "can",
     "is_office",
     "may_act_on_unit",
@@ -47,10 +54,18 @@ class Scope:
     everything: bool = False
     read_only: bool = True
     paths: tuple[str, ...] = field(default_factory=tuple)
+    # A bound role's record (e.g. the school's id); None for the roles scoped by subtrees.
+    binding: object = None
 
     @property
     def is_empty(self) -> bool:
+        """No jurisdiction over any unit's subtree. A bound account has none either: the
+        areas that gate on this stay closed to it; its binding opens what it names."""
         return not self.everything and not self.paths
+
+    @property
+    def bound(self) -> bool:
+        return self.binding is not None
 
     def may(self, action: str, model: type[models.Model]) -> bool:
         """Whether the role may ``action`` records of ``model`` at all (within its subtrees).
@@ -59,7 +74,7 @@ class Scope:
         whose roles name it (``jindu.core.permissions``: ``scope_actions``, or
         ``scope_write_roles`` for ``change``; a leader, otherwise read-only, records
         decisions)."""
-        if self.is_empty:
+        if self.is_empty and not self.bound:
             return False
         return role_may(self.role, action, model)
 
@@ -76,6 +91,25 @@ class Scope:
 
 
 NO_SCOPE = Scope()
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a bound role sees: ``resolve(user)`` finds the user's record (its key, or None:
+    the account is not bound and sees nothing); ``condition(key, model)`` is the filter on
+    ``model``'s rows that the record makes visible (None: nothing of that model)."""
+
+    resolve: Callable
+    condition: Callable
+
+
+_bindings: dict[str, Binding] = {}
+
+
+def bind_role(role: str, *, resolve: Callable, condition: Callable) -> None:
+    """Register (in the higher area's ``AppConfig.ready()``) how ``role`` is bound; a second
+    registration replaces the first (``ready()`` may run twice in tests)."""
+    _bindings[role] = Binding(resolve, condition)
 
 
 def scope_for(user) -> Scope:
@@ -99,6 +133,12 @@ def _compute_scope(user) -> Scope:
     unit = user.unit
     if unit is None or not unit.is_active:
         return NO_SCOPE
+    if role in _bindings or role == Role.SCHOOL:
+        binding = _bindings.get(role)
+        key = binding.resolve(user) if binding is not None else None
+        if key is None:
+            return NO_SCOPE
+        return Scope(role=role, everything=False, read_only=False, binding=key)
     paths = [unit.path]
     if role == Role.POLICE_STATION:
         paths += list(unit.covers.values_list("path", flat=True))
@@ -128,6 +168,9 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if scope.everything:
             return self
+        if scope.bound:
+            bound = _bindings[scope.role].condition(scope.binding, self.model)
+            return self.none() if bound is None else self.filter(bound)
         condition = Q(pk__in=[])
         for lookup in path_lookups_for(self.model):
             condition |= scope.path_q(lookup)
@@ -158,7 +201,7 @@ def available_actions(user, obj: models.Model, *, known_visible: bool = False) -
     ``known_visible``: the caller read ``obj`` through ``restrict(user, VIEW)`` already (a list
     or a scoped detail), so no query is needed per object."""
     scope = scope_for(user)
-    if scope.is_empty:
+    if scope.is_empty and not scope.bound:
         return ()
     model = type(obj)
     visible = (

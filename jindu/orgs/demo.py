@@ -205,6 +205,9 @@ class UserSpec:
     unit_code: str
     full_name: str
     note: str = ""
+    # Created by another area with its binding (the school account: prevention's demo binds
+    # it to a school); listed among the logins, not created here.
+    bound: bool = False
 
 
 @dataclass
@@ -432,6 +435,17 @@ def build_plan(seed: int = SEED) -> Plan:
     ]
     for username, role, unit_code, note in logins:
         plan.users.append(UserSpec(username, role, unit_code, names.person(), note))
+    # Made after the other logins so that their generated names stay as they were.
+    plan.users.append(
+        UserSpec(
+            "school",
+            "school",
+            first_township,
+            names.person(),
+            "学校账号：只记录本校（第一个乡镇的中学）的班级和课时",
+            bound=True,
+        )
+    )
     return plan
 
 
@@ -493,9 +507,11 @@ def load_demo(plan: Plan | None = None) -> LoadResult:
         result.conflicts.append(f"{spec.org_unit.name} {spec.role} {spec.holder_name}: {problem}")
 
     taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
-    new_users = [spec for spec in plan.users if spec.username.lower() not in taken]
-    if len(plan.users) > len(new_users):
-        result.skipped["users"] += len(plan.users) - len(new_users)
+    # A bound login (the school account) is made by its area's demo, with its binding.
+    own = [spec for spec in plan.users if not spec.bound]
+    new_users = [spec for spec in own if spec.username.lower() not in taken]
+    if len(own) > len(new_users):
+        result.skipped["users"] += len(own) - len(new_users)
     # In the demo county the office has marked the accounts as integrating, so the README's
     # API examples work for every role that has records to read over it (grid workers report
     # from a phone and have none). One password, hashed once.

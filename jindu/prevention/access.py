@@ -11,6 +11,28 @@ def may_see_prevention(user) -> bool:
     return not scope.is_empty and scope.role in PREVENTION_ROLES
 
 
+def school_account_of(user) -> int | None:
+    """The school a school account is bound to (its id), or None for every other user."""
+    scope = scope_for(user)
+    return scope.binding if scope.role == Role.SCHOOL else None
+
+
+def works_on_schools(user) -> bool:
+    """The school pages: everyone on prevention, and a school account (its own school)."""
+    return may_see_prevention(user) or school_account_of(user) is not None
+
+
+def records_for_school(user, school) -> bool:
+    """Whether ``user`` may record classes and lessons of ``school``: the office, the
+    school's supervising unit (the 教育局), or the school's own account."""
+    scope = scope_for(user)
+    if scope.role == Role.OFFICE_ADMIN:
+        return True
+    if scope.role == Role.SCHOOL:
+        return scope.binding == school.pk
+    return runs_schools(user) and user.unit_id == school.supervisor_id
+
+
 def runs_schools(user) -> bool:
     """The office, or staff of the rule book's supervising unit (the 教育局)."""
     from .services import supervisor_unit

@@ -16,3 +16,7 @@ class PreventionConfig(AppConfig):
         from . import enforcement_tips
 
         enforcement_tips.register()
+        # A school account sees its own school only (学校账号): the scoping layer asks here.
+        from . import binding
+
+        binding.register()

@@ -15,7 +15,7 @@ from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.supervision import reporting
 
 from . import rules, services
-from .models import Activity
+from .models import Activity, School
 from .policy import prevention_policy
 
 SEED = 4305
@@ -175,6 +175,7 @@ def load_demo_prevention(today: datetime.date | None = None) -> int:
             )
 
     services.record_lessons(None, lessons)
+    _school_login(townships[0])
 
     # The survey: a few hundred fictional answers.
     survey = services.create_survey(
@@ -204,6 +205,26 @@ def load_demo_prevention(today: datetime.date | None = None) -> int:
                 on=_day(rng, survey.period_start, today),
             )
     return Activity.objects.count()
+
+
+def _school_login(township) -> None:
+    """The demo's school account (学校账号, login ``school``): the first township's junior
+    school, created as the education bureau would create it (the password: the demo's)."""
+    from jindu.accounts.models import User
+    from jindu.orgs.demo import DEMO_PASSWORD, build_plan
+
+    spec = next((u for u in build_plan().users if u.username == "school"), None)
+    if spec is None or User.objects.filter(username__iexact=spec.username).exists():
+        return
+    school = School.objects.get(org_unit=township, name=f"{township.name}中学")
+    services.create_school_account(
+        None,
+        school=school,
+        username=spec.username,
+        password=DEMO_PASSWORD,
+        full_name=spec.full_name,
+        api_access=True,  # the demo's accounts may use the API, as the README shows
+    )
 
 
 def _key_date_activity(rng, places, key, start, end, today) -> dict:

@@ -196,7 +196,7 @@ class SchoolClass(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
 
     class Meta:
         verbose_name = _("class")
@@ -229,7 +229,7 @@ class Lesson(Recorded):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school_class__school__org_unit", "school_class__school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
 
     class Meta:
         verbose_name = _("drug-prevention lesson")
@@ -404,3 +404,32 @@ class AnswerThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.count}"
+
+
+class SchoolAccount(models.Model):
+    """A school's own login (学校账号, issue 14): a user of the school role, bound to one
+    school; it records its own classes and lessons and sees nothing else. Created by the
+    office or the education bureau (``services.create_school_account``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="school_account",
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_fields = ("school__org_unit", "school__supervisor")
+    scope_write_roles = (Role.MEMBER_UNIT,)
+
+    class Meta:
+        verbose_name = _("school account")
+        verbose_name_plural = _("school accounts")
+        ordering = ["school", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.user}"

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jindu.accounts import services as accounts
 from jindu.accounts.roles import Role
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
@@ -31,6 +32,7 @@ from .models import (
     Liaison,
     QingjiaoFigures,
     School,
+    SchoolAccount,
     SchoolClass,
     SchoolRecord,
     Survey,
@@ -399,9 +401,20 @@ def supervisor_unit() -> OrgUnit | None:
     return OrgUnit.objects.filter(level=UnitLevel.DEPARTMENT, name=name, is_active=True).first()
 
 
-def _may_run_school(actor, school: School | None = None, supervisor: OrgUnit | None = None) -> None:
-    """The office, or staff of the school's supervising unit (the 教育局)."""
+def _may_run_school(
+    actor,
+    school: School | None = None,
+    supervisor: OrgUnit | None = None,
+    *,
+    own_school: bool = False,
+) -> None:
+    """The office, or staff of the school's supervising unit (the 教育局); with
+    ``own_school`` (classes and lessons) also the school's own account (学校账号)."""
     if actor is None or _role(actor) == Role.OFFICE_ADMIN:
+        return
+    if own_school and school is not None and _role(actor) == Role.SCHOOL:
+        if scope_for(actor).binding != school.pk:
+            raise NotAllowed()
         return
     unit = school.supervisor if school is not None else supervisor
     if _role(actor) != Role.MEMBER_UNIT or actor.unit_id != getattr(unit, "pk", None):
@@ -436,6 +449,39 @@ def register_school(actor, *, name: str, org_unit: OrgUnit, stage: str, supervis
     return school
 
 
+@transaction.atomic
+def create_school_account(
+    actor,
+    *,
+    school: School,
+    username: str,
+    password: str,
+    full_name: str = "",
+    phone: str = "",
+    api_access: bool = False,
+) -> SchoolAccount:
+    """A school's own login (学校账号, issue 14): a user of the school role in the school's
+    township, bound to the school. The office or the school's supervising unit (the 教育局)
+    creates it; the account and its binding are audited in one transaction."""
+    _may_run_school(actor, school)
+    township = township_of(school.org_unit)
+    if township is None:
+        raise Refused(_("The school is not in a township."), field="school")
+    user = accounts.create_bound_user(
+        actor,
+        username=username,
+        password=password,
+        role=Role.SCHOOL,
+        unit=township,
+        full_name=full_name,
+        phone=phone,
+        api_access=api_access,
+    )
+    account = SchoolAccount.objects.create(user=user, school=school)
+    audit.record_create(actor, account)
+    return account
+
+
 def class_hours_note(school_class: SchoolClass, required: int) -> str:
     return _("%(school)s %(cls)s: %(hours)d drug-prevention class hours") % {
         "school": school_class.school.name,
@@ -451,7 +497,7 @@ def add_class(
     """A class of a school year; where the class-hour rule applies it becomes an obligation
     of the supervising unit, due on the school year's last day (方案四（三）三是)."""
     policy = prevention_policy()
-    _may_run_school(actor, school)
+    _may_run_school(actor, school, own_school=True)
     errors = rules.check_school_class(policy, school_year=school_year, grade=grade)
     if not (name or "").strip():
         errors["name"] = [_("Enter the class's name.")]
@@ -562,7 +608,7 @@ def record_lesson(
     actor, *, school_class: SchoolClass, date, hours, topic: str, teacher_name: str
 ) -> Lesson:
     policy = prevention_policy()
-    _may_run_school(actor, school_class.school)
+    _may_run_school(actor, school_class.school, own_school=True)
     value = _hours(hours)
     errors = rules.check_lesson(policy, school_year=school_class.school_year, day=date, hours=value)
     if not (topic or "").strip():

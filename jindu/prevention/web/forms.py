@@ -201,6 +201,19 @@ class LessonForm(forms.Form):
     teacher_name = forms.CharField(label=_("Teacher"), max_length=50)
 
 
+class SchoolAccountForm(forms.Form):
+    """A school's own login (学校账号): it records the school's classes and lessons only."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 10 characters, not only digits."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
 class ClassHoursFilterForm(forms.Form):
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False

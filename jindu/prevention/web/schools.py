@@ -14,15 +14,21 @@ from jindu.core.scoping import VIEW
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import rules, selectors, services
-from ..access import may_see_prevention, runs_schools
-from ..models import QingjiaoFigures, School, SchoolClass
+from ..access import records_for_school, runs_schools, works_on_schools
+from ..models import QingjiaoFigures, School, SchoolAccount, SchoolClass
 from ..policy import prevention_policy
 from . import forms
 
 
 def _require(user):
-    if not may_see_prevention(user):
+    # Everyone on prevention, and a school account (which sees its own school only).
+    if not works_on_schools(user):
         raise PermissionDenied
+
+
+def _manages(user, school) -> bool:
+    """The office, or the school's supervising unit (the 教育局)."""
+    return runs_schools(user) and (user.is_office_admin or user.unit_id == school.supervisor_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,19 +62,31 @@ def school_detail(request, pk: int):
     _require(request.user)
     school = get_scoped_or_404(School, request.user, pk)
     policy = prevention_policy()
-    can_change = runs_schools(request.user) and (
-        request.user.is_office_admin or request.user.unit_id == school.supervisor_id
-    )
-    class_form = forms.SchoolClassForm(
-        request.POST if request.POST.get("form") == "class" else None, prefix="class"
-    )
+    manages = _manages(request.user, school)
+    can_change = records_for_school(request.user, school)
+    which = request.POST.get("form")
+    class_form = forms.SchoolClassForm(request.POST if which == "class" else None, prefix="class")
     record_form = forms.SchoolRecordForm(
-        request.POST if request.POST.get("form") == "record" else None, policy=policy, prefix="rec"
+        request.POST if which == "record" else None, policy=policy, prefix="rec"
+    )
+    account_form = forms.SchoolAccountForm(
+        request.POST if which == "account" else None, prefix="acc"
     )
     if request.method == "POST":
-        if not can_change:
+        # Classes: the school's own account too; its records and accounts: the office and the
+        # education bureau.
+        if not (can_change if which == "class" else manages):
             raise PermissionDenied
         try:
+            if which == "account" and account_form.is_valid():
+                account = services.create_school_account(
+                    request.user, school=school, **account_form.cleaned_data
+                )
+                messages.success(
+                    request,
+                    _("School account %(username)s created.") % {"username": account.user},
+                )
+                return redirect("prevention:school_detail", pk=school.pk)
             if request.POST.get("form") == "class" and class_form.is_valid():
                 services.add_class(request.user, school=school, **class_form.cleaned_data)
                 messages.success(request, _("Class added."))
@@ -80,7 +98,9 @@ def school_detail(request, pk: int):
                 messages.success(request, _("Record saved."))
                 return redirect("prevention:school_detail", pk=school.pk)
         except Refused as exc:
-            apply_refusal(class_form if request.POST.get("form") == "class" else record_form, exc)
+            apply_refusal(
+                {"class": class_form, "account": account_form}.get(which, record_form), exc
+            )
     rows = selectors.class_hours_rows(selectors.class_hours(request.user, school=school))
     kinds = policy.school_record_kinds
     records = [
@@ -99,6 +119,13 @@ def school_detail(request, pk: int):
             "figures": figures,
             "min_registration": policy.qingjiao_min_registration,
             "can_change": can_change,
+            "manages": manages,
+            "account_form": account_form,
+            "accounts": (
+                SchoolAccount.objects.filter(school=school).select_related("user")
+                if manages
+                else ()
+            ),
         },
     )
 
@@ -108,9 +135,7 @@ def class_detail(request, pk: int):
     _require(request.user)
     school_class = get_scoped_or_404(SchoolClass, request.user, pk)
     school = school_class.school
-    can_change = runs_schools(request.user) and (
-        request.user.is_office_admin or request.user.unit_id == school.supervisor_id
-    )
+    can_change = records_for_school(request.user, school)
     form = forms.LessonForm(
         request.POST or None, initial={"date": timezone.localdate(), "hours": 1}
     )

@@ -14,7 +14,7 @@ from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit
 
 from .. import selectors, services
-from ..access import may_see_prevention, records_activities, runs_schools
+from ..access import may_see_prevention, records_activities, runs_schools, school_account_of
 from ..models import Activity, Fixture, Liaison, Population
 from ..policy import prevention_policy
 from . import forms
@@ -32,8 +32,11 @@ def _default_unit(user):
 
 
 def home(request):
-    _require(request.user)
     user = request.user
+    if (school := school_account_of(user)) is not None:
+        # A school account's prevention is its school.
+        return redirect("prevention:school_detail", pk=school)
+    _require(user)
     unit = _default_unit(user)
     today = timezone.localdate()
     indicators = []
