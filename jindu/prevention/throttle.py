@@ -43,9 +43,14 @@ def hit(key: str, window_seconds: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (count,) = cursor.fetchone()
-    if secrets.randbelow(PURGE_ONE_IN) == 0:
+    if purge_now():
         AnswerThrottle.objects.filter(expires__lt=now).delete()
     return count
+
+
+def purge_now() -> bool:
+    """Whether this answer also deletes the expired rows: one in ``PURGE_ONE_IN``."""
+    return secrets.randbelow(PURGE_ONE_IN) == 0
 
 
 def relaxed_commit() -> None:

@@ -27,7 +27,8 @@ def public_cache(monkeypatch):
     survey_views._public_cache.clear()
 
 
-def test_a_public_answer_costs_two_statements(world, client, survey, public_cache):
+def test_a_public_answer_costs_two_statements(world, client, survey, public_cache, monkeypatch):
+    monkeypatch.setattr(throttle, "purge_now", lambda: False)  # the 1-in-200 clean-up aside
     url = links.answer_url(survey, world.township_a)
     assert client.get(url).status_code == 200
     data = {code: str(value) for code, value in ANSWERS.items()}
@@ -40,6 +41,14 @@ def test_a_public_answer_costs_two_statements(world, client, survey, public_cach
     assert len(statements) == 2, statements
     assert "ON CONFLICT" in statements[0] and "surveyresponse" in statements[1]
     assert SurveyResponse.objects.count() == 1
+
+
+def test_one_answer_in_a_while_deletes_the_expired_rows(db, monkeypatch):
+    throttle.hit("old" + "0" * 61, 60)
+    AnswerThrottle.objects.update(expires=timezone.now() - datetime.timedelta(seconds=1))
+    monkeypatch.setattr(throttle, "purge_now", lambda: True)
+    throttle.hit("new" + "0" * 61, 60)
+    assert list(AnswerThrottle.objects.values_list("key", flat=True)) == ["new" + "0" * 61]
 
 
 def test_the_limit_counts_per_connection_and_restarts_after_the_window(db):
