@@ -55,6 +55,32 @@ def test_far_future_dates_are_refused_by_every_serializer(world, api_as):
     assert response.status_code == 400 and "date" in response.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    "moment", ["0935-01-07T13:22:52Z", "1900-12-31T12:00:00+08:00", "2101-01-01T00:00:00+08:00"]
+)
+def test_a_time_outside_1901_to_2100_is_refused_in_chinese(world, api_as, moment):
+    """Schemathesis saw a major event of the year 935 stored and answered with Shanghai's
+    local mean time (+08:05:43), which is no RFC 3339 date-time; every date-time the API
+    accepts is kept within 1901..2100, as dates are within 1900..2100."""
+    from django.utils import translation
+
+    from jindu.supervision.models import MajorEvent
+
+    api = api_as(world.users["township_a"])
+    with translation.override("zh-hans"):
+        response = api.post(
+            "/api/v1/major-events/",
+            {"org_unit": world.township_a.pk, "occurred_at": moment, "title": "测试事件"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    assert response.status_code == 400, response.content
+    assert "请输入 1901-01-01 至 2100-12-31 之间的时间" in str(
+        response.json()["errors"]["occurred_at"]
+    )
+    assert not MajorEvent.objects.exists()
+
+
 def test_the_schema_says_parent_may_be_null_and_relapse_codes_may_be_blank(api_as, world):
     schema = api_as(world.users["office_admin"]).get("/api/schema/?format=json").json()
     org_unit = schema["components"]["schemas"]["OrgUnit"]["properties"]["parent"]

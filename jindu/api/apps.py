@@ -27,6 +27,20 @@ class ApiConfig(AppConfig):
         serializers.DateField.to_internal_value = to_internal_value
         serializers.DateField._jindu_bounded = True
 
+        # ... and every date-time, from 1901 (filters.EARLIEST_MOMENT says why).
+        from .filters import check_moment_range
+
+        original_moment = serializers.DateTimeField.to_internal_value
+
+        def moment_to_internal_value(self, value):
+            parsed = original_moment(self, value)
+            try:
+                return check_moment_range(parsed, self.field_name or "time")
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError(next(iter(exc.detail.values()))) from None
+
+        serializers.DateTimeField.to_internal_value = moment_to_internal_value
+
         # Free text (a model TextField) has a maximum length over the API too: a 10 MB
         # "summary" is refused, not stored and copied into the audit trail.
         from django.conf import settings

@@ -54,6 +54,27 @@ def check_date_range(value: datetime.date, name: str) -> datetime.date:
     return value
 
 
+# A moment the API accepts: from 1901, because before it Asia/Shanghai's local mean time
+# (+08:05:43) is not an offset RFC 3339 can write, so the answer would not be a date-time.
+EARLIEST_MOMENT = datetime.date(1901, 1, 1)
+
+
+def check_moment_range(value: datetime.datetime, name: str) -> datetime.datetime:
+    from django.utils import timezone
+
+    day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not EARLIEST_MOMENT <= day <= LATEST:
+        raise ValidationError(
+            {
+                name: [
+                    _("Enter a time between %(first)s and %(last)s.")
+                    % {"first": EARLIEST_MOMENT.isoformat(), "last": LATEST.isoformat()}
+                ]
+            }
+        )
+    return value
+
+
 def choice_param(request, name: str, choices) -> str | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
