@@ -91,8 +91,11 @@ def pick(page, label, typed, choice=None):
         "el => el.tomselect && el.tomselect.getValue().length > 0",
         arg=box.evaluate_handle("b => b.closest('.ts-wrapper').previousElementSibling"),
     )
-    # On a slow machine a late answer can leave the list open over the next field: wait for
-    # every search to be answered, then close it, as a clerk would with Esc, and leave it.
+    # On a slow machine a late answer can leave the list open over the next field. The search
+    # for what was typed is sent 250 ms after the last key (loadThrottle) and may not have
+    # started yet: wait past that, then for every search to be answered, then close the list,
+    # as a clerk would with Esc, and leave the field.
+    page.wait_for_timeout(400)
     page.wait_for_function(
         "el => el.tomselect.loading === 0",
         arg=box.evaluate_handle("b => b.closest('.ts-wrapper').previousElementSibling"),

@@ -34,6 +34,9 @@
             // to what was typed: it must not replace that list or reopen it.
             if (mine !== asked) { callback(); return; }
             this.clearOptions(); callback(data.results);
+            // An answer to a search typed before the clerk moved on (a throttled search sent
+            // after the choice) must not open the list over the field they are in now.
+            if (!this.isFocused) { this.close(); }
           }.bind(this))
           .catch(function () { callback(); });
       },
