@@ -258,7 +258,7 @@ class SchoolRecord(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
 
     class Meta:
         verbose_name = _("school prevention record")

@@ -135,6 +135,8 @@ class SchoolRecordKind:
     name: str
     article: str
     statuses: tuple[str, ...] = ()
+    # Whether the school's own account (学校账号) may record it; the rest are the 教育局's.
+    by_school: bool = False
 
 
 @dataclass(frozen=True)
@@ -324,6 +326,7 @@ class _RecordKind(Table):
     name: Text
     article: Cite
     statuses: tuple[Text, ...] = ()
+    by_school: bool = False
 
 
 class _Qingjiao(Table):

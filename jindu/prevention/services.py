@@ -713,11 +713,20 @@ def record_school_activity(
     actor, *, school: School, kind: str, date, title: str, status: str = "", participants=0
 ) -> SchoolRecord:
     policy = prevention_policy()
-    _may_run_school(actor, school)
     spec = policy.school_record_kinds.get(kind)
+    # The school's own account records the kinds the rule book gives it (五个一, training …).
+    _may_run_school(actor, school, own_school=True)
     errors = {}
     if spec is None:
         errors["kind"] = [_("Choose the kind of record.")]
+    elif not spec.by_school and actor is not None and _role(actor) == Role.SCHOOL:
+        errors["kind"] = [
+            _(
+                "%(kind)s is recorded by the supervising unit %(unit)s, "
+                "not the school (%(article)s)."
+            )
+            % {"kind": spec.name, "unit": policy.class_hours.supervisor, "article": spec.article}
+        ]
     elif spec.statuses and status not in spec.statuses:
         errors["status"] = [_("Choose the status.")]
     if not (title or "").strip():

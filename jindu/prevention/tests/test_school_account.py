@@ -11,7 +11,7 @@ from jindu.audit.models import AuditEvent
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import scope_for
 from jindu.prevention import services
-from jindu.prevention.models import Lesson, School, SchoolAccount, SchoolClass
+from jindu.prevention.models import Lesson, School, SchoolAccount, SchoolClass, SchoolRecord
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Test-password-2026"
@@ -98,6 +98,88 @@ def test_it_records_a_lesson_for_its_class_on_the_page_and_over_the_api(
         format="json",
     )
     assert added.status_code == 201, added.content
+
+
+def _record(**extra):
+    return {"kind": "five_ones", "date": "2019-11-20", "title": "禁毒主题班会", **extra}
+
+
+def test_it_records_its_five_ones_and_training_on_the_page_and_over_the_api(
+    world, schools, client, api_as
+):
+    own = schools["own"]
+    client.force_login(schools["user"])
+    page = client.get(reverse("prevention:school_detail", args=[own.pk]))
+    # The form offers the kinds the rule book gives the school, not the 示范学校 steps.
+    kinds = [value for value, _label in page.context["record_form"].fields["kind"].choices]
+    assert kinds == ["five_ones", "five_innovations", "teacher_training"]
+    response = client.post(
+        reverse("prevention:school_detail", args=[own.pk]),
+        {"form": "record", **{f"rec-{k}": v for k, v in _record(participants=40).items()}},
+    )
+    assert response.status_code == 302, response.context and response.context["record_form"].errors
+    api = api_as(schools["user"])
+    created = api.post(
+        "/api/v1/school-records/",
+        _record(school=own.pk, kind="teacher_training", title="禁毒教师培训"),
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert sorted(SchoolRecord.objects.filter(school=own).values_list("kind", flat=True)) == [
+        "five_ones",
+        "teacher_training",
+    ]
+    listed = api.get("/api/v1/school-records/").json()
+    assert {row["school"] for row in listed["results"]} == {own.pk}
+
+
+def test_the_model_school_steps_stay_with_the_bureau(world, schools, api_as):
+    before = (SchoolRecord.objects.count(), _changes())
+    api = api_as(schools["user"])
+    response = api.post(
+        "/api/v1/school-records/",
+        _record(school=schools["own"].pk, kind="model_school", status="applied"),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    message = response.json()["errors"]["kind"][0]
+    assert "县教育局" in message and "方案四（三）三是" in message, message
+    assert (SchoolRecord.objects.count(), _changes()) == before
+    # The bureau records it.
+    services.record_school_activity(
+        world.users["member"],
+        school=schools["own"],
+        kind="model_school",
+        date=datetime.date(2019, 12, 1),
+        title="申报示范学校",
+        status="applied",
+    )
+
+
+@pytest.mark.parametrize("which", ["neighbour", "other"])
+def test_another_schools_records_are_refused(world, schools, client, api_as, which):
+    target = schools[which]
+    before = (SchoolRecord.objects.count(), _changes())
+    client.force_login(schools["user"])
+    response = client.post(
+        reverse("prevention:school_detail", args=[target.pk]),
+        {"form": "record", **{f"rec-{k}": v for k, v in _record().items()}},
+    )
+    assert response.status_code == 404
+    response = api_as(schools["user"]).post(
+        "/api/v1/school-records/", _record(school=target.pk), format="json"
+    )
+    assert response.status_code == 400 and "school" in response.json()["errors"]
+    with pytest.raises(NotAllowed):
+        services.record_school_activity(
+            schools["user"],
+            school=target,
+            kind="five_ones",
+            date=datetime.date(2019, 11, 20),
+            title="x",
+        )
+    assert (SchoolRecord.objects.count(), _changes()) == before
 
 
 @pytest.mark.parametrize("which", ["neighbour", "other"])

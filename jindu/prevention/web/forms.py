@@ -244,10 +244,13 @@ class SchoolRecordForm(forms.Form):
     status = forms.CharField(label=_("Status"), required=False, max_length=40)
     participants = forms.IntegerField(label=_("Participants"), required=False, min_value=0)
 
-    def __init__(self, *args, policy: PreventionPolicy, **kwargs):
+    def __init__(self, *args, policy: PreventionPolicy, by_school: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A school account is offered only the kinds the rule book lets the school record.
         self.fields["kind"].choices = [
-            (k.code, k.name) for k in policy.school_record_kinds.values()
+            (k.code, k.name)
+            for k in policy.school_record_kinds.values()
+            if k.by_school or not by_school
         ]
 
 

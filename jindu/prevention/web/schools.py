@@ -14,7 +14,7 @@ from jindu.core.scoping import VIEW
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import rules, selectors, services
-from ..access import records_for_school, runs_schools, works_on_schools
+from ..access import records_for_school, runs_schools, school_account_of, works_on_schools
 from ..models import QingjiaoFigures, School, SchoolAccount, SchoolClass
 from ..policy import prevention_policy
 from . import forms
@@ -66,16 +66,21 @@ def school_detail(request, pk: int):
     can_change = records_for_school(request.user, school)
     which = request.POST.get("form")
     class_form = forms.SchoolClassForm(request.POST if which == "class" else None, prefix="class")
+    own_account = school_account_of(request.user) == school.pk
     record_form = forms.SchoolRecordForm(
-        request.POST if which == "record" else None, policy=policy, prefix="rec"
+        request.POST if which == "record" else None,
+        policy=policy,
+        by_school=own_account,
+        prefix="rec",
     )
     account_form = forms.SchoolAccountForm(
         request.POST if which == "account" else None, prefix="acc"
     )
     if request.method == "POST":
-        # Classes: the school's own account too; its records and accounts: the office and the
-        # education bureau.
-        if not (can_change if which == "class" else manages):
+        # Classes and the records the rule book gives the school: the school's own account
+        # too; accounts: the office and the education bureau.
+        allowed = {"class": can_change, "record": manages or own_account}.get(which, manages)
+        if not allowed:
             raise PermissionDenied
         try:
             if which == "account" and account_form.is_valid():
@@ -120,6 +125,7 @@ def school_detail(request, pk: int):
             "min_registration": policy.qingjiao_min_registration,
             "can_change": can_change,
             "manages": manages,
+            "records_activities": manages or own_account,
             "account_form": account_form,
             "accounts": (
                 SchoolAccount.objects.filter(school=school).select_related("user")
