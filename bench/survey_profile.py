@@ -21,6 +21,7 @@ import pstats
 import re
 import statistics
 import time
+from http.cookies import SimpleCookie
 
 from generate import setup_django
 
@@ -30,6 +31,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (tottime …)")
+    parser.add_argument(
+        "--what", choices=("post", "get"), default="post", help="which request is profiled"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "bench.example,testserver")
@@ -68,18 +72,29 @@ def main() -> None:
     body = {q["code"]: str(len(q["scale"])) for q in survey.questions}
     token_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
+    # One client (one handler, as a gunicorn worker loads the middleware once); each phone
+    # starts without cookies. A new Client per phone would rebuild WhiteNoise's file table.
+    client = Client(enforce_csrf_checks=True)
+
     def phone(n: int, profiler=None):
-        client = Client(enforce_csrf_checks=True)
+        client.cookies = SimpleCookie()
         headers = {
             "HTTP_HOST": "bench.example",
             "HTTP_X_FORWARDED_PROTO": "https",
             "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
             "HTTP_USER_AGENT": f"BenchPhone/{n}",
         }
-        page = client.get(path, secure=True, **headers)
+        started = time.perf_counter()
+        if profiler and args.what == "get":
+            profiler.enable()
+        with CaptureQueriesContext(connection) as got:
+            page = client.get(path, secure=True, **headers)
+        if profiler and args.what == "get":
+            profiler.disable()
+        get_ms = (time.perf_counter() - started) * 1000
         token = token_re.search(page.content.decode())[1]
         started = time.perf_counter()
-        if profiler:
+        if profiler and args.what == "post":
             profiler.enable()
         with CaptureQueriesContext(connection) as queries:
             answer = client.post(
@@ -90,10 +105,12 @@ def main() -> None:
                 HTTP_ORIGIN="https://bench.example",
                 **headers,
             )
-        if profiler:
+        if profiler and args.what == "post":
             profiler.disable()
         elapsed = (time.perf_counter() - started) * 1000
         assert answer.status_code == 200 and b"thanks" in answer.content, answer.status_code
+        if args.what == "get":
+            return get_ms, len(got), [q["sql"][:120] for q in got]
         return elapsed, len(queries), [q["sql"][:120] for q in queries]
 
     for n in range(5):  # warm up
@@ -107,10 +124,10 @@ def main() -> None:
         counts.append(count)
         sample = sqls
     print(
-        f"posts={args.posts} · mean {statistics.mean(times):.1f} ms · p50 "
-        f"{statistics.median(times):.1f} ms · queries per POST {statistics.mean(counts):.1f}"
+        f"{args.what.upper()} × {args.posts} · mean {statistics.mean(times):.1f} ms · p50 "
+        f"{statistics.median(times):.1f} ms · queries each {statistics.mean(counts):.1f}"
     )
-    print("queries of the last POST:")
+    print(f"queries of the last {args.what.upper()}:")
     for sql in sample:
         print("  ", sql)
     out = io.StringIO()

@@ -5,6 +5,7 @@ process for a few seconds). The
 throughput itself is measured by bench/prevention.py --only survey (never asserted here)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -69,3 +70,47 @@ def test_the_stored_key_is_a_salted_hash_not_the_address(world, client, survey):
     [row] = AnswerThrottle.objects.all()
     assert len(row.key) == 64 and "10.1.2.3" not in row.key
     assert row.count == 1
+
+
+def _questions_part(html: str) -> str:
+    return html[html.index('<fieldset class="question') : html.rindex("</fieldset>")]
+
+
+def test_the_first_view_renders_the_questions_once_per_process(world, client, survey, monkeypatch):
+    survey_views._forms.clear()
+    url = links.answer_url(survey, world.township_a)
+    first = client.get(url).content.decode()
+    # Every question with its whole scale, as radio buttons that work without JavaScript.
+    for question in survey.questions:
+        for value in range(1, len(question["scale"]) + 1):
+            assert f'name="{question["code"]}" value="{value}"' in first
+    calls = []
+    real = survey_views.render_to_string
+    monkeypatch.setattr(
+        survey_views, "render_to_string", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+    second = client.get(url, REMOTE_ADDR="10.9.9.9").content.decode()
+    assert calls == [] and _questions_part(second) == _questions_part(first)
+
+
+def test_changed_questions_are_shown_once_the_survey_is_read_again(world, client, survey):
+    # The survey itself is kept PUBLIC_TTL seconds per process (0 in the tests); the rendered
+    # questions are keyed by the questions, so they follow the survey as soon as it is read.
+    url = links.answer_url(survey, world.township_a)
+    client.get(url)
+    questions = [dict(q) for q in survey.questions]
+    questions[0]["text"] = "您对本乡镇禁毒工作的总体评价（新）"
+    type(survey).objects.filter(pk=survey.pk).update(questions=questions)
+    assert "（新）" in client.get(url).content.decode()
+
+
+def test_a_refused_answer_shows_what_was_chosen_and_what_is_missing(world, client, survey):
+    url = links.answer_url(survey, world.township_a)
+    client.get(url)
+    partial = {code: str(value) for code, value in list(ANSWERS.items())[1:]}
+    page = client.post(url, partial).content.decode()
+    first, second = survey.questions[0]["code"], survey.questions[1]["code"]
+    assert 'class="field-error"' in page and first not in partial
+    chosen = re.search(rf'<input[^>]*name="{second}"[^>]*value="{ANSWERS[second]}"[^>]*>', page)
+    assert chosen and "checked" in chosen[0], chosen
+    assert SurveyResponse.objects.count() == 0

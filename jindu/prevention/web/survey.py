@@ -13,7 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -201,6 +204,32 @@ def _public(survey_token):
     return survey, unit
 
 
+# The answer form's class and its unbound questions' HTML per survey, language and the survey's
+# questions, per process: the radio widgets' templates were most of a GET's time. Keyed by
+# the questions themselves, so a survey whose questions change gets a fresh form at once.
+_forms: dict[tuple, tuple[type, dict]] = {}
+
+
+def _answer_form(survey: Survey):
+    language = get_language()
+    key = (survey.pk, repr(survey.questions))
+    hit = _forms.get(key)
+    if hit is None:
+        if len(_forms) > 200:
+            _forms.clear()
+        hit = _forms[key] = (forms.answer_form_class(survey.questions), {})
+    form_class, rendered = hit
+
+    def blank_html() -> str:
+        if language not in rendered:
+            rendered[language] = render_to_string(
+                "prevention/_public_questions.html", {"form": form_class()}
+            )
+        return mark_safe(rendered[language])  # our own template's output, escaped there
+
+    return form_class, blank_html
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, token: str):
@@ -213,8 +242,16 @@ def survey_answer(request, token: str):
         return render(request, "prevention/public_closed.html", context)
     if request.get_signed_cookie(cookie, default=None, salt=COOKIE_SALT, max_age=window):
         return render(request, "prevention/public_thanks.html", {**context, "again": True})
-    form = forms.answer_form_class(survey.questions)(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form_class, blank_html = _answer_form(survey)
+    if request.method != "POST":
+        return render(
+            request,
+            "prevention/public_answer.html",
+            # A phone's first view: the questions as every phone sees them, rendered once.
+            {**context, "form": None, "questions_html": blank_html()},
+        )
+    form = form_class(request.POST)
+    if form.is_valid():
         key = _connection_key(request, survey, unit)
         refused = None
         # The count and the answer commit together: one commit per answer, which need not
