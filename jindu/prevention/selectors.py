@@ -16,6 +16,8 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -37,6 +39,7 @@ from .models import (
     Lesson,
     Liaison,
     Population,
+    School,
     SchoolClass,
     Survey,
     SurveyResponse,
@@ -87,11 +90,10 @@ def activities(
 def _recorded_hours():
     return Coalesce(
         Subquery(
+            # A plain SUM (no GROUP BY … LIMIT 1): one index-only probe per class.
             Lesson.objects.filter(school_class=OuterRef("pk"))
             .order_by()
-            .values("school_class")
-            .annotate(total=Sum("hours"))
-            .values("total")[:1],
+            .values(total=Func(F("hours"), function="SUM")),
             output_field=DecimalField(max_digits=8, decimal_places=1),
         ),
         Value(0, output_field=DecimalField(max_digits=8, decimal_places=1)),
@@ -109,7 +111,11 @@ def classes(user, *, school=None, school_year: str = "", unit: OrgUnit | None = 
         if unit.level == UnitLevel.DEPARTMENT:
             rows = rows.filter(school__supervisor=unit)
         else:
-            rows = rows.filter(school__org_unit__path__startswith=unit.path)
+            # A semi-join on the schools of the place: joining school and unit to every class
+            # cost more than the classes themselves at province scale.
+            rows = rows.filter(
+                school__in=School.objects.filter(org_unit__path__startswith=unit.path).values("pk")
+            )
     return rows
 
 
@@ -149,20 +155,22 @@ def class_hours_summary(user, *, unit=None, school_year: str = "", school=None) 
     """How many classes the rule applies to and how many met it, in one aggregate."""
     rule = prevention_policy().class_hours
     applies = Q(grade__gte=rule.first_grade, grade__lte=rule.last_grade)
+    rows = classes(user, school=school, school_year=school_year, unit=unit).order_by()
     with _without_jit():
+        # Hours are summed only for the classes the rule applies to (one index-only probe
+        # each); the other classes are only counted.
         counts = (
-            classes(user, school=school, school_year=school_year, unit=unit)
-            .order_by()
+            rows.filter(applies)
             .annotate(recorded=_recorded_hours())[:UNBOUNDED]
             .aggregate(
-                classes=Count("pk"),
-                required_classes=Count("pk", filter=applies),
-                met=Count("pk", filter=applies & Q(recorded__gte=rule.min_hours)),
+                required_classes=Count("pk"),
+                met=Count("pk", filter=Q(recorded__gte=rule.min_hours)),
             )
         )
+        total = rows.count()
     required, met = counts["required_classes"], counts["met"]
     return {
-        "classes": counts["classes"],
+        "classes": total,
         "required_classes": required,
         "met": met,
         "rate": None if not required else round(100 * met / required, 1),
