@@ -1,5 +1,6 @@
-"""Session rules beside the idle timeout: an absolute lifetime, and the forced change of an
-initial password before anything else."""
+"""Session rules: the idle timeout renewed at most once a ``SESSION_RENEW_SECONDS``, an
+absolute lifetime, the second factor, and the forced change of an initial password before
+anything else."""
 
 import time
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from . import otp
 
 LOGIN_AT = "jindu_login_at"
+# When the session's idle expiry was last pushed forward (settings.SESSION_RENEW_SECONDS).
+RENEWED_AT = "jindu_renewed_at"
 
 # What a user who must change the password may still reach.
 OPEN_PATHS = ("/accounts/profile/", "/logout/", "/static/", "/i18n/", "/login/", "/healthz")
@@ -36,6 +39,9 @@ class SessionPolicyMiddleware:
                 elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                     logout(request)
                     return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+                # Writing the session pushes its idle expiry forward; once a minute is enough.
+                if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+                    session[RENEWED_AT] = now
             if (
                 "_auth_user_id" in session
                 and otp.required_for(user)

@@ -1,15 +1,48 @@
-"""Rate limits per user and per user × endpoint. The counters live in the cache named by
-``CACHES`` — the database (or Redis when REDIS_URL is set), never a worker's own memory — so
-every gunicorn worker counts against the same limit."""
+"""Rate limits per user and per user × endpoint. The counters are rows of one table
+(``core.RateCounter``), counted by one upsert per request (``core.counters.hit``) — never a
+worker's own memory — so every gunicorn worker counts against the same limit. DRF's own
+throttles kept a list of timestamps in the cache: read, count the table for culling, write,
+commit — twelve statements and two commits a request on the database cache.
 
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+The window is fixed (it starts with the first request and lasts the rate's period), not
+sliding: a client can send up to twice its rate across a window's end, never more."""
+
+from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
+
+from jindu.core import counters
+from jindu.core.models import RateCounter
 
 
-class PerUserThrottle(UserRateThrottle):
+class CountedThrottle(SimpleRateThrottle):
+    """DRF's rate parsing and keys, counted in the shared table."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        count, ends = counters.hit(RateCounter, self.key[:200], self.duration)
+        self.wait_seconds = max((ends - timezone.now()).total_seconds(), 0.0)
+        return count <= self.num_requests
+
+    def wait(self):
+        return getattr(self, "wait_seconds", None)
+
+
+class PerUserThrottle(CountedThrottle):
     scope = "user"
 
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            ident = request.user.pk
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
-class PerEndpointThrottle(SimpleRateThrottle):
+
+class PerEndpointThrottle(CountedThrottle):
     """One budget per user (or address) and endpoint, so one busy client of one endpoint
     cannot starve the rest."""
 

@@ -136,3 +136,21 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class RateCounter(models.Model):
+    """A fixed-window request counter shared by every worker (the API's rate limits,
+    ``jindu.api.throttling``): one upsert per request (``core.counters.hit``). On PostgreSQL
+    the table is UNLOGGED (migration 0005): counters need not survive a crash, and a commit
+    that wrote only them does not wait for the disk."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

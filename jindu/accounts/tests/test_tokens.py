@@ -94,16 +94,22 @@ def test_rate_limits_are_per_endpoint_and_counted_in_the_database(
     from django.db import connection
     from rest_framework.throttling import SimpleRateThrottle
 
-    settings.CACHES = {"default": settings.CACHES["database"]}
     # DRF reads the rates into the class once, at import.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", RATES)
     api = api_as(world.users["township_a"])
     codes = [api.get("/api/v1/org-units/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+    refused = api.get("/api/v1/org-units/")
+    # The client is told how long to wait: until the window's end.
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
     assert api.get("/api/v1/me/").status_code == 200  # another endpoint's budget
+    # Counted in one table every worker shares, one row per user and per user × endpoint.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM jindu_cache")
-        assert cursor.fetchone()[0] > 0
+        cursor.execute("SELECT key, count FROM core_ratecounter ORDER BY key")
+        counted = dict(cursor.fetchall())
+    user = world.users["township_a"].pk
+    assert counted[f"throttle_endpoint_u{user}:org-unit"] == 5
+    assert counted[f"throttle_user_{user}"] == 6
 
 
 @pytest.mark.parametrize("days", [0, 10000])

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jindu.core import counters
 from jindu.prevention import throttle
 from jindu.prevention.models import AnswerThrottle, SurveyResponse
 from jindu.prevention.web import links
@@ -29,7 +30,7 @@ def public_cache(monkeypatch):
 
 
 def test_a_public_answer_costs_two_statements(world, client, survey, public_cache, monkeypatch):
-    monkeypatch.setattr(throttle, "purge_now", lambda: False)  # the 1-in-200 clean-up aside
+    monkeypatch.setattr(counters, "purge_now", lambda: False)  # the 1-in-200 clean-up aside
     url = links.answer_url(survey, world.township_a)
     assert client.get(url).status_code == 200
     data = {code: str(value) for code, value in ANSWERS.items()}
@@ -47,7 +48,7 @@ def test_a_public_answer_costs_two_statements(world, client, survey, public_cach
 def test_one_answer_in_a_while_deletes_the_expired_rows(db, monkeypatch):
     throttle.hit("old" + "0" * 61, 60)
     AnswerThrottle.objects.update(expires=timezone.now() - datetime.timedelta(seconds=1))
-    monkeypatch.setattr(throttle, "purge_now", lambda: True)
+    monkeypatch.setattr(counters, "purge_now", lambda: True)
     throttle.hit("new" + "0" * 61, 60)
     assert list(AnswerThrottle.objects.values_list("key", flat=True)) == ["new" + "0" * 61]
 
