@@ -114,7 +114,7 @@ def person_list(users, tree, runs: int) -> list[dict]:
                     page = query.pop("page", 1)
                     if "unit" in query:
                         query["unit"] = units[query["unit"]]
-                    persons = selectors.person_list(user, **query)
+                    persons = selectors.with_list_columns(selectors.person_list(user, **query))
                     list(Paginator(persons, 25).get_page(page))
                     return
                 if label == "REST API":
@@ -158,7 +158,7 @@ def raw_list_timing(user, params, units, runs: int) -> dict:
         page = query.pop("page", 1)
         if "unit" in query:
             query["unit"] = units[query["unit"]]
-        persons = selectors.person_list(user, **query)
+        persons = selectors.with_list_columns(selectors.person_list(user, **query))
         count_sql, count_params = persons.order_by().values("pk").query.sql_with_params()
         page_sql, page_params = persons[(page - 1) * 25 : page * 25].query.sql_with_params()
         with connection.cursor() as cursor:

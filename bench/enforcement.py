@@ -490,6 +490,67 @@ def run(runs: int) -> list[dict]:
             user, selectors.Period(unit, period_from, period_to)
         )
 
+    from django.db import connection
+
+    from jindu.enforcement import rollup
+    from jindu.enforcement.models import ResultsCell, ResultsMonth
+
+    # The monthly rollup from nothing (a fresh deployment's first read, or the daily job
+    # after a rule-book change), then one month recounted after a write to it.
+    ResultsCell.objects.all().delete()
+    ResultsMonth.objects.all().delete()
+    started = time.perf_counter()
+    months = rollup.refresh(today)
+    cold = round((time.perf_counter() - started) * 1000, 1)
+    results.append(
+        {"what": f"rollup: {months} closed months from nothing", "p50": cold, "p95": cold}
+    )
+    results[-1]["queries"] = "-"
+    print(f"rollup: {ResultsCell.objects.count():,} rows for {months} months in {cold} ms")
+    with connection.cursor() as cursor:
+        # What autovacuum does soon after (it vacuums a table that took many inserts): the
+        # township table is then read from its index alone.
+        cursor.execute("VACUUM ANALYZE enforcement_resultscell")
+    one_month = D(today.year - 1, 6, 1)
+
+    townships = list(
+        OrgUnit.objects.filter(level="township").order_by("pk").values_list("pk", flat=True)
+    )
+
+    def recount(i):
+        rollup.mark_stale((townships[i * 7 % len(townships)], one_month))
+        rollup.ensure([one_month])
+
+    figures, queries = timed(recount, runs)
+    results.append({"what": "rollup: a township's month recounted after a write", **figures})
+    results[-1]["queries"] = max(queries)
+
+    def recount_whole(i):
+        ResultsMonth.objects.filter(month=one_month).update(fresh=False)
+        rollup.ensure([one_month])
+
+    figures, queries = timed(recount_whole, 3, warm=0)
+    results.append({"what": "rollup: a whole month recounted (new rule books)", **figures})
+    results[-1]["queries"] = max(queries)
+
+    live = selectors.results_stats(office, selectors.Period(province, period_from, period_to))
+    counted = selectors.results_stats(
+        office, selectors.Period(province, period_from, period_to), use_rollup=False
+    )
+    same = [(r.code, r.value, r.previous) for r in live.rows] == [
+        (r.code, r.value, r.previous) for r in counted.rows
+    ]
+    print(f"province: the rollup's figures equal counting every record: {same}")
+    figures, queries = timed(
+        lambda i: selectors.results_stats(
+            office, selectors.Period(province, period_from, period_to), use_rollup=False
+        ),
+        3,
+        warm=0,
+    )
+    results.append({"what": "statistics: province, every record counted (no rollup)", **figures})
+    results[-1]["queries"] = max(queries)
+
     for label, user, unit, n in (
         ("statistics: province (office)", office, province, max(runs // 4, 3)),
         ("statistics: one county (county police bureau)", police, county, runs),

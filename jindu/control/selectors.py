@@ -253,14 +253,13 @@ def person_list(
     on: datetime.date | None = None,
     base: QuerySet | None = None,
 ) -> QuerySet:
-    """Persons ``user`` may see, filtered; the list page, its Excel export and the benchmark
-    share it. Each person carries ``open_orders`` (not ended, newest first) and
-    ``active_assignments`` (covering ``on``), so a page costs a fixed number of queries.
+    """Persons ``user`` may see, filtered; the list page, its Excel export, the API and the
+    benchmark share it. The page's columns are fetched by ``with_list_columns``.
 
     ``id_number`` is matched exactly through the keyed hash (or ``id_hash`` is that hash
     already), never by decrypting;
     ``assignment`` is ``"yes"`` (an assignment covers ``on``) or ``"no"``."""
-    from django.db.models import Prefetch, TextField
+    from django.db.models import TextField
     from django.db.models.functions import Cast
     from django.utils import timezone
 
@@ -290,14 +289,30 @@ def person_list(
             person=OuterRef("pk"), kind=order_kind, end_date__isnull=True
         ).filter(Q(reported_date__isnull=False) | Q(executed_date__isnull=False))
         persons = persons.filter(Exists(running))
-    active = ControlAssignment.objects.filter(start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+    active = _active_assignments(on)
     if assignment in ("yes", "no"):
         covered = Exists(active.filter(person=OuterRef("pk")))
         persons = persons.filter(covered if assignment == "yes" else ~covered)
     if sick:
         persons = persons.filter(Exists(SickDisabled.objects.filter(person=OuterRef("pk"))))
+    return persons
+
+
+def _active_assignments(on: datetime.date) -> QuerySet:
+    return ControlAssignment.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+
+
+def with_list_columns(persons: QuerySet, on: datetime.date | None = None) -> QuerySet:
+    """The list page's and the export's columns: each person carries ``open_orders`` (not
+    ended, newest first) and ``active_assignments`` (covering ``on``), so a page costs a fixed
+    number of queries. The API's rows show none of them and skip the two prefetches (most of
+    its time, bench/request_profile.py)."""
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    active = _active_assignments(on or timezone.localdate())
     return persons.select_related("residence_unit__parent").prefetch_related(
         Prefetch(
             "orders",

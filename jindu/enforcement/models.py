@@ -754,3 +754,78 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.year}: {self.residents}"
+
+
+class ResultsMonth(models.Model):
+    """Whether the figures of one closed month are in ``ResultsCell`` (``fresh``), and by
+    which rule books; a month is computed whole under this row's lock (``rollup.ensure``)."""
+
+    month = models.DateField(_("month"), primary_key=True)
+    policy_id = models.CharField(_("rule books"), max_length=120, blank=True)
+    fresh = models.BooleanField(_("up to date"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("results month")
+        verbose_name_plural = _("results months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class ResultsStale(models.Model):
+    """A township's month whose cells a write changed: a write to a case or its suspects,
+    seizures, gangs or dens marks it in the same transaction (``rollup.mark_stale``), and
+    the next read recounts it under this row's lock, so a figure is never older than the
+    last committed write."""
+
+    month = models.DateField(_("month"))
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("township"), on_delete=models.CASCADE, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("results to recount")
+        verbose_name_plural = _("results to recount")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "org_unit"], name="enf_stale_month_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.org_unit_id}"
+
+
+class ResultsCell(models.Model):
+    """One figure of the results statistics for one township and one closed month (战果统计
+    rollup, ``rollup.py``): the province's statistics sum these narrow rows instead of
+    joining a million seizures to their cases. Nothing names a person."""
+
+    month = models.DateField(_("month"))
+    # NULL: the whole tree (the month's totals per code, for a province's statistics).
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    code = models.CharField(_("code"), max_length=80)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("results figure")
+        verbose_name_plural = _("results figures")
+        indexes = [
+            models.Index(fields=["month", "org_unit"], name="enf_cell_month_unit_idx"),
+            models.Index(fields=["org_unit", "month"], name="enf_cell_unit_month_idx"),
+            # The province's township table: a few codes of every township, read from the
+            # index alone (PostgreSQL's index-only scan, once vacuumed).
+            models.Index(
+                fields=["code", "month", "org_unit", "value"], name="enf_cell_code_month_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.org_unit_id} {self.code} {self.value}"

@@ -11,11 +11,9 @@ counts for the participation target; every list reads through ``restrict()``.
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import (
     Case as When_,
 )
@@ -34,13 +32,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from jindu.control.models import COMMUNITY_KINDS, ControlOrder, Finding, OrderKind
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.orgs.subtrees import owners_of, subtrees_q
 from jindu.supervision.models import ReportKind, ReportStatus, WorkReport
 
-from . import rules
+from . import rollup, rules
 from .access import enforcement_scope
 from .models import (
     Case,
@@ -51,6 +50,7 @@ from .models import (
     PlantingFinding,
     Population,
     ProductionIncident,
+    ResultsCell,
     Seizure,
     Suspect,
     Tip,
@@ -210,32 +210,38 @@ def _under(queryset: QuerySet, lookup: str, unit: OrgUnit) -> QuerySet:
     return queryset.filter(**{f"{lookup}__path__startswith": unit.path})
 
 
-@contextmanager
-def _roomy_sorts():
-    """On PostgreSQL, give this read-only block the memory to group a province's rows in
-    memory (hash aggregates) instead of spilling sorts to disk; until the end of the
-    transaction only (``SET LOCAL``)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute("SET LOCAL jit = off")
-        yield
-
-
-def results_stats(user, period: Period) -> Stats:
-    with _roomy_sorts():
-        return _results_stats(user, period)
-
-
-def _results_stats(user, period: Period) -> Stats:
+def results_stats(user, period: Period, *, use_rollup: bool = True) -> Stats:
     """战果统计 for ``period.unit``'s subtree: each figure beside the same period of the year
-    before, with the change in per cent, in total and by township.
+    before, with the change in per cent, in total and by township. Whole months that are
+    over come from the monthly rollup (``rollup.py``, recomputed first where a write made
+    them stale), the rest of both periods from the records; ``use_rollup=False`` counts
+    everything from the records (the tests compare the two)."""
+    today = timezone.localdate()
+    cur_months = prev_months = []
+    if use_rollup:
+        cur_months = rollup.closed_months(period.date_from, period.date_to, today)
+        prev_months = rollup.closed_months(*period.previous, today)
+        rollup.ensure([*cur_months, *prev_months])
+    with rollup.analytic_block():
+        return _results_stats(user, period, cur_months, prev_months)
 
-    Two grouped queries per table at most: the detail (by offence, flag, drug type, den kind)
-    in total, and the few figures of the township table by township — so a province's
-    2,000 townships come back as 2,000 rows per table, not 2,000 × offences."""
+
+# A date range nothing falls in (an empty part of a period, as a filter that compiles).
+_NO_DAYS = (datetime.date(1, 1, 2), datetime.date(1, 1, 1))
+
+
+def _ranges_q(date_field: str, ranges) -> Q:
+    condition = Q()
+    for start, end in ranges or [_NO_DAYS]:
+        condition |= _between(date_field, start, end)
+    return condition
+
+
+def _results_stats(user, period: Period, cur_months, prev_months) -> Stats:
+    """Two grouped queries per table at most over what the rollup leaves: the detail (by
+    offence, flag, drug type, den kind) in total, and the few figures of the township table
+    by township — so a province's 2,000 townships come back as 2,000 rows per table, not
+    2,000 × offences."""
     from django.utils.translation import gettext as _
 
     policy = enforcement_policy()
@@ -243,18 +249,26 @@ def _results_stats(user, period: Period) -> Stats:
     prev_from, prev_to = period.previous
     table = _Table()
     unit = period.unit
+    live_cur = rollup.live_ranges(cur_from, cur_to, cur_months)
+    live_prev = rollup.live_ranges(prev_from, prev_to, prev_months)
+    # Nothing left to count from the records: the queries below are built, not run.
+    live = bool(live_cur or live_prev)
 
     def both(date_field: str) -> tuple[Q, Q]:
+        """The whole periods (the control area's and the reports' figures, not rolled up)."""
         return _between(date_field, cur_from, cur_to), _between(date_field, prev_from, prev_to)
+
+    def both_live(date_field: str) -> tuple[Q, Q]:
+        """The parts of the periods the rollup does not hold."""
+        return _ranges_q(date_field, live_cur), _ranges_q(date_field, live_prev)
 
     def counts(cur, prev, field="pk"):
         return {"cur": Count(field, filter=cur), "prev": Count(field, filter=prev)}
 
-    # Cases: in total by offence (and flag), by township the count.
-    cur, prev = both("solved_date")
-    counted = [o.code for o in policy.criminal_offences if o.counts_in_results] + [
-        o.code for o in policy.offences("administrative")
-    ]
+    # One grouped query per table, by township and detail (offence, drug type, den kind):
+    # the totals are the townships' sums.
+    cur, prev = both_live("solved_date")
+    counted = rollup.counted_offences(policy)
     cases = _under(
         in_scope(Case.objects.all(), user, "org_unit__path"),
         "org_unit",
@@ -274,45 +288,37 @@ def _results_stats(user, period: Period) -> Stats:
         table.declare(f"cases_flag:{flag}", policy.flag_name(flag))
     for g in (
         cases.annotate(flags_text=Cast("flags", TextField()))
-        .values("kind", "offence")
+        .values("org_unit_id", "kind", "offence")
         .annotate(**aggregates)
         .order_by()
+        if live
+        else ()
     ):
-        table.add(None, "cases_solved", g["cur"], g["prev"])
+        township = g["org_unit_id"]
+        table.add(township, "cases_solved", g["cur"], g["prev"])
         if g["kind"] == "criminal":
-            table.add(None, "cases_solved_criminal", g["cur"], g["prev"])
-        table.add(None, f"cases_solved:{g['offence']}", g["cur"], g["prev"])
+            table.add(township, "cases_solved_criminal", g["cur"], g["prev"])
+        table.add(township, f"cases_solved:{g['offence']}", g["cur"], g["prev"])
         for flag in flag_codes:
-            table.add(None, f"cases_flag:{flag}", g[f"f_{flag}_cur"], g[f"f_{flag}_prev"])
-    for unit_id, c, p in (
-        cases.values("org_unit_id")
-        .annotate(**counts(cur, prev))
-        .order_by()
-        .values_list("org_unit_id", "cur", "prev")
-    ):
-        table.add_unit(unit_id, "cases_solved", c, p)
+            table.add(township, f"cases_flag:{flag}", g[f"f_{flag}_cur"], g[f"f_{flag}_prev"])
 
-    # Suspects caught, gangs and dens, counted by the case's 破案 date.
-    cur, prev = both("case__solved_date")
-    child_scope = ("case__org_unit__path",)
+    # Suspects caught, seizures, gangs and dens, counted by the case's 破案 date.
+    cur, prev = both_live("case__solved_date")
 
-    def children(model):
-        return _under(
-            in_scope(model.objects.all(), user, *child_scope), "case__org_unit", unit
-        ).filter(cur | prev, case__offence__in=counted)
-
-    def by_unit(queryset, code, **aggregate):
-        aggregate = aggregate or counts(cur, prev)
-        for unit_id, c, p in (
-            queryset.values("case__org_unit_id")
-            .annotate(**aggregate)
+    def children(model, *detail, **aggregate):
+        scoped = in_scope(model.objects.all(), user, "case__org_unit__path")
+        rows = (
+            _under(scoped, "case__org_unit", unit)
+            .filter(cur | prev, case__offence__in=counted)
+            .values("case__org_unit_id", *detail)
+            .annotate(**(aggregate or counts(cur, prev)))
             .order_by()
-            .values_list("case__org_unit_id", *aggregate)
-        ):
-            table.add(unit_id, code, c, p)
+        )
+        return rows if live else ()
 
     table.declare("suspects", _("Suspects caught"))
-    by_unit(children(Suspect), "suspects")
+    for g in children(Suspect):
+        table.add(g["case__org_unit_id"], "suspects", g["cur"], g["prev"])
 
     drug_names = {code: _drug(code) for code in policy.heroin_factors}
     for drug, name in drug_names.items():
@@ -321,44 +327,34 @@ def _results_stats(user, period: Period) -> Stats:
     for drug, name in drug_names.items():
         label = _("Seized (pills): %(drug)s") % {"drug": name}
         table.declare(f"seizure_pills:{drug}", label)
-    seizures = children(Seizure)
-    for drug, g_cur, g_prev, p_cur, p_prev in (
-        seizures.values("drug_type")
-        .annotate(
-            g_cur=Sum("grams", filter=cur),
-            g_prev=Sum("grams", filter=prev),
-            p_cur=Sum("pills", filter=cur),
-            p_prev=Sum("pills", filter=prev),
-        )
-        .order_by()
-        .values_list("drug_type", "g_cur", "g_prev", "p_cur", "p_prev")
+    for g in children(
+        Seizure,
+        "drug_type",
+        g_cur=Sum("grams", filter=cur),
+        g_prev=Sum("grams", filter=prev),
+        p_cur=Sum("pills", filter=cur),
+        p_prev=Sum("pills", filter=prev),
+        h_cur=Sum("heroin_equivalent_grams", filter=cur),
+        h_prev=Sum("heroin_equivalent_grams", filter=prev),
     ):
+        township, drug = g["case__org_unit_id"], g["drug_type"]
         if f"seizure_grams:{drug}" not in table.labels:  # a code the rule book dropped
             table.declare(f"seizure_grams:{drug}", drug)
             table.declare(f"seizure_pills:{drug}", drug)
-        table.add(None, f"seizure_grams:{drug}", g_cur, g_prev)
-        table.add(None, f"seizure_pills:{drug}", p_cur, p_prev)
-    by_unit(
-        seizures,
-        "heroin_equivalent_grams",
-        h_cur=Sum("heroin_equivalent_grams", filter=cur),
-        h_prev=Sum("heroin_equivalent_grams", filter=prev),
-    )
+        table.add(township, f"seizure_grams:{drug}", g["g_cur"], g["g_prev"])
+        table.add(township, f"seizure_pills:{drug}", g["p_cur"], g["p_prev"])
+        table.add(township, "heroin_equivalent_grams", g["h_cur"], g["h_prev"])
 
     table.declare("gangs", _("Gangs broken up"))
-    by_unit(children(Gang), "gangs")
+    for g in children(Gang):
+        table.add(g["case__org_unit_id"], "gangs", g["cur"], g["prev"])
     table.declare("dens", _("Dens destroyed"))
     for kind in DenKind:
         table.declare(f"dens:{kind.value}", str(kind.label))
-    dens = children(Den)
-    for kind, c, p in (
-        dens.values("kind")
-        .annotate(**counts(cur, prev))
-        .order_by()
-        .values_list("kind", "cur", "prev")
-    ):
-        table.add(None, f"dens:{kind}", c, p)
-    by_unit(dens, "dens")
+    for g in children(Den, "kind"):
+        table.add(g["case__org_unit_id"], "dens", g["cur"], g["prev"])
+        table.add(g["case__org_unit_id"], f"dens:{g['kind']}", g["cur"], g["prev"])
+    _add_cells(user, unit, table, cur_months, prev_months)
 
     unit_path = unit.path
     _control_figures(user, table, unit_path, both)
@@ -369,6 +365,64 @@ def _results_stats(user, period: Period) -> Stats:
         for code in table.order
     ]
     return Stats(period, rows, _by_unit(user, period.unit, table))
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _add_cells(user, unit: OrgUnit, table: _Table, cur_months, prev_months) -> None:
+    """The rolled-up months' figures. The whole tree (the office at the root) reads the
+    months' stored totals and, for the township table, its few codes by township; any
+    smaller area reads its townships' rows once, by township and code, and sums them."""
+    if not (cur_months or prev_months):
+        return
+    months = [*cur_months, *prev_months]
+    # An empty list would make the whole aggregate's filter fail to compile.
+    cur = Q(month__in=cur_months or [_NO_DAYS[0]])
+    prev = Q(month__in=prev_months or [_NO_DAYS[0]])
+    sums = {"cur": Sum("value", filter=cur), "prev": Sum("value", filter=prev)}
+    cells = _under(
+        in_scope(ResultsCell.objects.filter(org_unit__isnull=False), user, "org_unit__path"),
+        "org_unit",
+        unit,
+    ).filter(month__in=months)
+
+    def declare(code: str) -> None:
+        if code in table.labels:
+            return
+        # A code the rule book dropped since the month was counted.
+        kind, _sep, name = code.partition(":")
+        if kind in ("seizure_grams", "seizure_pills"):
+            table.declare(f"seizure_grams:{name}", name)
+            table.declare(f"seizure_pills:{name}", name)
+        else:
+            table.declare(code, name or code)
+
+    if unit.parent_id is None and enforcement_scope(user).everything:
+        for code, c, p in (
+            ResultsCell.objects.filter(org_unit__isnull=True, month__in=months)
+            .values("code")
+            .annotate(**sums)
+            .order_by()
+            .values_list("code", "cur", "prev")
+        ):
+            declare(code)
+            table.add(None, code, _cell_value(c), _cell_value(p))
+        cells = cells.filter(code__in=BY_UNIT_CODES)
+        add = table.add_unit
+    else:
+        add = table.add
+    for unit_id, code, c, p in (
+        cells.values("org_unit_id", "code")
+        .annotate(**sums)
+        .order_by()
+        .values_list("org_unit_id", "code", "cur", "prev")
+    ):
+        declare(code)
+        add(unit_id, code, _cell_value(c), _cell_value(p))
 
 
 def _drug(code: str) -> str:
@@ -605,7 +659,7 @@ def _indicators(counts: dict[str, float]) -> tuple[rules.Indicator, ...]:
 
 def enforcement_kpis(user, unit: OrgUnit, year: int) -> tuple[rules.Indicator, ...]:
     """The targets of 方案一（二）（四） for ``unit``'s subtree and ``year``."""
-    with _roomy_sorts():
+    with rollup.analytic_block(index_plans=False):  # whole years: hashing wins
         return _indicators(_target_counts(user, unit, year).get(None, {}))
 
 
@@ -636,7 +690,7 @@ def enforcement_kpis_for_units(user, units, year: int) -> dict[int, tuple[rules.
         for pk in owners(path):
             counts[pk][key] = counts[pk].get(key, 0) + float(value or 0)
 
-    with _roomy_sorts():
+    with rollup.analytic_block(index_plans=False):  # whole years: hashing wins
         for g in (
             in_scope(OutboundTrafficker.objects.all(), user, "household_unit__path")
             .filter(subtrees_q(units, "household_unit__path"))

@@ -26,7 +26,7 @@ from jindu.supervision import reminders
 from jindu.supervision import services as supervision
 from jindu.supervision.models import Obligation, ObligationKind, ObligationStatus
 
-from . import rules
+from . import rollup, rules
 from .access import enforcement_scope, is_office, sees_full_ids
 from .models import (
     Case,
@@ -268,6 +268,7 @@ def record_case(
             case.save()
     except IntegrityError:
         raise Conflict(_("A case with this number is already recorded."), field="number") from None
+    rollup.mark_stale((case.org_unit_id, case.solved_date))
     _audit_create(actor, case)
     return case
 
@@ -277,6 +278,7 @@ def update_case(actor, case: Case, **changes) -> Case:
     _require_change(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     before = _snapshot(case)
+    before_place = (case.org_unit_id, case.solved_date)
     allowed = {
         "number",
         "kind",
@@ -315,8 +317,16 @@ def update_case(actor, case: Case, **changes) -> Case:
     case.offence_article = entry.article
     case.policy_id = policy.policy_ids
     case.save()
+    # Its figures leave the township and month it was solved in, and join the ones now.
+    rollup.mark_stale(before_place, (case.org_unit_id, case.solved_date))
     _audit_update(actor, case, before)
     return case
+
+
+def _case_changed(case: Case) -> None:
+    """A suspect, seizure, gang or den was added: the case's month is recounted (its 破案
+    date as stored, whatever the caller's copy says)."""
+    rollup.mark_stale(*Case.objects.filter(pk=case.pk).values_list("org_unit_id", "solved_date"))
 
 
 def _registered_person(number: str) -> Person | None:
@@ -368,6 +378,7 @@ def add_suspect(
     )
     _set_id(suspect, number)
     suspect.save()
+    _case_changed(case)
     _audit_create(actor, suspect)
     return suspect
 
@@ -388,6 +399,7 @@ def add_seizure(actor, case: Case, *, drug_type: str, grams=0, pills: int = 0) -
         heroin_equivalent_grams=equivalent.grams,
         policy_id=policy.policy_ids,
     )
+    _case_changed(case)
     _audit_create(actor, seizure)
     return seizure
 
@@ -407,6 +419,7 @@ def add_gang(actor, case: Case, *, name: str, members=(), member_count: int | No
     _raise(rules.gang_problems(enforcement_policy(), count))
     gang = Gang.objects.create(case=case, name=name.strip(), member_count=count)
     gang.members.set(members)
+    _case_changed(case)
     _audit_create(actor, gang)
     return gang
 
@@ -418,6 +431,7 @@ def add_den(actor, case: Case, *, kind: str, place: str) -> Den:
     if not (place or "").strip():
         raise Refused(_("Enter the place."), field="place")
     den = Den.objects.create(case=case, kind=kind, place=place.strip())
+    _case_changed(case)
     _audit_create(actor, den)
     return den
 

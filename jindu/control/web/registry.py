@@ -116,7 +116,7 @@ def _person_filter(request) -> PersonFilter:
 def _persons(request, filterset: PersonFilter):
     # The exact-number search arrives as the keyed hash the POST redirected to.
     values = {**filterset.values(), "id_hash": _id_hash(request)}
-    return filterset.select(Person.objects.all(), **values)
+    return selectors.with_list_columns(filterset.select(Person.objects.all(), **values))
 
 
 @require_http_methods(["GET", "POST"])
