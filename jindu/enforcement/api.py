@@ -24,7 +24,22 @@ from jindu.orgs.models import OrgUnit
 
 from . import selectors, services
 from .access import is_office, works_on_enforcement
-from .filters import CaseFilter
+from .filters import (
+    CaseFilter,
+    DenFilter,
+    GangFilter,
+    InspectionFilter,
+    OutboundTraffickerFilter,
+    OutboundWorkFilter,
+    PatrolFilter,
+    PlantingFindingFilter,
+    ProductionIncidentFilter,
+    SanctionFilter,
+    SeizureFilter,
+    SuspectFilter,
+    TipFilter,
+    VenueFilter,
+)
 from .models import (
     Case,
     Den,
@@ -73,24 +88,10 @@ class CreateUpdateViewSet(CreateViewSet, mixins.UpdateModelMixin):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-def _by(viewset, queryset, name: str, lookup: str | None = None):
-    value = int_param(viewset.request, name)
-    if value is not None:
-        queryset = queryset.filter(**{lookup or f"{name}_id": value})
-    return queryset
+class Filtered:
+    """The list's parameters are its FilterSet's (``filters.py``)."""
 
-
-def _unit_filter(viewset, queryset, lookup: str):
-    unit_id = int_param(viewset.request, "org_unit")
-    if unit_id is not None:
-        unit = get_object_or_404(
-            selectors.in_scope(OrgUnit.objects.all(), viewset.request.user, "path"), pk=unit_id
-        )
-        queryset = queryset.filter(**{f"{lookup}__path__startswith": unit.path})
-    return queryset
-
-
-UNIT_PARAM = OpenApiParameter("org_unit", OpenApiTypes.INT, description="unit's subtree")
+    filter_backends = [FilterSetBackend]
 
 
 class CaseViewSet(CreateUpdateViewSet):
@@ -107,12 +108,13 @@ class CaseViewSet(CreateUpdateViewSet):
         return super().get_queryset().select_related("org_unit").order_by("-filed_date", "-id")
 
 
-class SuspectViewSet(CreateViewSet):
+class SuspectViewSet(Filtered, CreateViewSet):
     queryset = Suspect.objects.all()
     serializer_class = SuspectSerializer
+    filterset_class = SuspectFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "case").order_by("case_id", "id")
+        return super().get_queryset().order_by("case_id", "id")
 
     @extend_schema(request=RevealSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
@@ -130,40 +132,42 @@ class SuspectViewSet(CreateViewSet):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 
-class SeizureViewSet(CreateViewSet):
+class SeizureViewSet(Filtered, CreateViewSet):
     queryset = Seizure.objects.all()
     serializer_class = SeizureSerializer
+    filterset_class = SeizureFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "case").order_by("case_id", "id")
+        return super().get_queryset().order_by("case_id", "id")
 
 
-class GangViewSet(CreateViewSet):
+class GangViewSet(Filtered, CreateViewSet):
     queryset = Gang.objects.all()
     serializer_class = GangSerializer
+    filterset_class = GangFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "case").prefetch_related("members").order_by("id")
+        return super().get_queryset().prefetch_related("members").order_by("id")
 
 
-class DenViewSet(CreateViewSet):
+class DenViewSet(Filtered, CreateViewSet):
     queryset = Den.objects.all()
     serializer_class = DenSerializer
+    filterset_class = DenFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "case").order_by("id")
+        return super().get_queryset().order_by("id")
 
 
-class OutboundTraffickerViewSet(CreateViewSet):
+class OutboundTraffickerViewSet(Filtered, CreateViewSet):
     """外流贩毒: people of the county's 户籍 caught trafficking outside the county."""
 
     queryset = OutboundTrafficker.objects.all()
     serializer_class = OutboundTraffickerSerializer
+    filterset_class = OutboundTraffickerFilter
 
     def get_queryset(self):
-        return _unit_filter(self, super().get_queryset(), "household_unit").order_by(
-            "-arrest_date", "-id"
-        )
+        return super().get_queryset().order_by("-arrest_date", "-id")
 
     @extend_schema(request=RevealSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
@@ -180,65 +184,69 @@ class OutboundTraffickerViewSet(CreateViewSet):
         return Response({"id": trafficker.pk, "id_number": number})
 
 
-class OutboundWorkViewSet(CreateViewSet):
+class OutboundWorkViewSet(Filtered, CreateViewSet):
     queryset = OutboundWork.objects.all()
     serializer_class = OutboundWorkSerializer
+    filterset_class = OutboundWorkFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "trafficker").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
 
-class PatrolViewSet(CreateViewSet):
+class PatrolViewSet(Filtered, CreateViewSet):
     queryset = EradicationPatrol.objects.all()
     serializer_class = PatrolSerializer
+    filterset_class = PatrolFilter
 
     def get_queryset(self):
-        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
 
-class PlantingFindingViewSet(CreateViewSet):
+class PlantingFindingViewSet(Filtered, CreateViewSet):
     queryset = PlantingFinding.objects.all()
     serializer_class = PlantingFindingSerializer
+    filterset_class = PlantingFindingFilter
 
     def get_queryset(self):
-        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
 
-class ProductionIncidentViewSet(CreateViewSet):
+class ProductionIncidentViewSet(Filtered, CreateViewSet):
     queryset = ProductionIncident.objects.all()
     serializer_class = ProductionIncidentSerializer
+    filterset_class = ProductionIncidentFilter
 
     def get_queryset(self):
-        return _unit_filter(self, super().get_queryset(), "org_unit").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
 
-class VenueViewSet(CreateUpdateViewSet):
+class VenueViewSet(Filtered, CreateUpdateViewSet):
     """Hotels and entertainment venues; ``grade`` is computed from the inspections."""
 
     queryset = Venue.objects.all()
     serializer_class = VenueSerializer
+    filterset_class = VenueFilter
 
     def get_queryset(self):
-        queryset = _unit_filter(self, super().get_queryset(), "org_unit")
-        if grade := self.request.query_params.get("grade"):
-            queryset = queryset.filter(grade=grade)
-        return queryset.order_by("name", "id")
+        return super().get_queryset().order_by("name", "id")
 
 
-class InspectionViewSet(CreateViewSet):
+class InspectionViewSet(Filtered, CreateViewSet):
     queryset = VenueInspection.objects.all()
     serializer_class = VenueInspectionSerializer
+    filterset_class = InspectionFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "venue").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
 
-class SanctionViewSet(CreateViewSet):
+class SanctionViewSet(Filtered, CreateViewSet):
     queryset = VenueSanction.objects.all()
     serializer_class = SanctionSerializer
+    filterset_class = SanctionFilter
 
     def get_queryset(self):
-        return _by(self, super().get_queryset(), "venue").order_by("-date", "-id")
+        return super().get_queryset().order_by("-date", "-id")
 
     @extend_schema(request=DateSerializer, responses=SanctionSerializer)
     @action(detail=True, methods=["post"])
@@ -252,18 +260,16 @@ class SanctionViewSet(CreateViewSet):
         return Response(SanctionSerializer(sanction, context={"request": request}).data)
 
 
-class TipViewSet(CreateViewSet):
+class TipViewSet(Filtered, CreateViewSet):
     """Tips (举报). The reporter's identity is the office's alone: ``GET /tips/{id}/`` shows it
     to the office, and each showing is logged with ``?reason=`` (default: the tip's page)."""
 
     queryset = Tip.objects.all()
     serializer_class = TipSerializer
+    filterset_class = TipFilter
 
     def get_queryset(self):
-        queryset = _unit_filter(self, super().get_queryset(), "org_unit")
-        if status := self.request.query_params.get("status"):
-            queryset = queryset.filter(status=status)
-        return queryset.order_by("-received_date", "-id")
+        return super().get_queryset().order_by("-received_date", "-id")
 
     def retrieve(self, request, *args, **kwargs):
         tip = self.get_object()

@@ -1,6 +1,7 @@
 """The enforcement area's lists, parsed once (``jindu.core.filters``): the case list page, its
 Excel export and ``GET /api/v1/cases/`` read the same FilterSet and hand its values to
-``selectors.case_list``."""
+``selectors.case_list``; the API's other lists name their parameters here too, so that a bad
+value answers 400 naming it and the schema lists every parameter."""
 
 from __future__ import annotations
 
@@ -8,12 +9,29 @@ import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, SubtreeFilter
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit
 
 from . import selectors
-from .models import Case, CaseKind
+from .models import (
+    Case,
+    CaseKind,
+    Den,
+    EradicationPatrol,
+    Gang,
+    OutboundTrafficker,
+    OutboundWork,
+    PlantingFinding,
+    ProductionIncident,
+    Seizure,
+    Suspect,
+    Tip,
+    TipStatus,
+    Venue,
+    VenueInspection,
+    VenueSanction,
+)
 from .policy import enforcement_policy
 
 
@@ -54,3 +72,50 @@ class CaseFilter(SelectorFilterSet):
             if values["unit"] is None:
                 return queryset.none()
         return selectors.case_list(self.user, base=queryset, **values)
+
+
+def _grades(request=None):
+    return [(code, code) for code in enforcement_policy().grade_codes()]
+
+
+def _list_filter(model, **filters) -> type[SelectorFilterSet]:
+    """A FilterSet of plain filters for one of the API's lists."""
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}Filter", (SelectorFilterSet,), {"Meta": meta, **filters})
+
+
+def _case():
+    return IdFilter(field_name="case_id", label=_("Case (id)"))
+
+
+def _venue():
+    return IdFilter(field_name="venue_id", label=_("Venue (id)"))
+
+
+def _subtree(field: str = "org_unit"):
+    return SubtreeFilter(field_name=field, label=_("Unit (id)"))
+
+
+SuspectFilter = _list_filter(Suspect, case=_case())
+SeizureFilter = _list_filter(Seizure, case=_case())
+GangFilter = _list_filter(Gang, case=_case())
+DenFilter = _list_filter(Den, case=_case())
+OutboundTraffickerFilter = _list_filter(OutboundTrafficker, org_unit=_subtree("household_unit"))
+OutboundWorkFilter = _list_filter(
+    OutboundWork, trafficker=IdFilter(field_name="trafficker_id", label=_("Trafficker (id)"))
+)
+PatrolFilter = _list_filter(EradicationPatrol, org_unit=_subtree())
+PlantingFindingFilter = _list_filter(PlantingFinding, org_unit=_subtree())
+ProductionIncidentFilter = _list_filter(ProductionIncident, org_unit=_subtree())
+VenueFilter = _list_filter(
+    Venue,
+    org_unit=_subtree(),
+    grade=CodeFilter(field_name="grade", label=_("Grade"), choices=_grades),
+)
+InspectionFilter = _list_filter(VenueInspection, venue=_venue())
+SanctionFilter = _list_filter(VenueSanction, venue=_venue())
+TipFilter = _list_filter(
+    Tip,
+    org_unit=_subtree(),
+    status=df.ChoiceFilter(field_name="status", label=_("Status"), choices=TipStatus.choices),
+)

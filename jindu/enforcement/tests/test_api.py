@@ -316,3 +316,27 @@ def test_a_station_gets_the_county_narrowed_to_its_townships(world, police, case
     assert [u["org_unit"] for u in response.json()["by_unit"]] == [world.township_a.pk]
     rows = {r["code"]: r for r in response.json()["rows"]}
     assert rows["cases_solved"]["value"] == 1  # case_a only, not township B's case_b
+
+
+def test_the_lists_parameters_are_parsed_once_and_a_bad_one_names_itself(
+    world, police, case_a, api_as
+):
+    """The lists beside the cases read FilterSets (filters.py): a unit's subtree, a case, a
+    grade or a status; a bad value answers 400 naming the parameter, in Chinese."""
+    services.add_seizure(police, case_a, drug_type="heroin", grams="3")
+    api = api_as(police)
+    mine = api.get(f"/api/v1/seizures/?case={case_a.pk}").json()
+    assert [s["case"] for s in mine["results"]] == [case_a.pk]
+    assert api.get(f"/api/v1/seizures/?case={case_a.pk + 999}").json()["results"] == []
+    assert api.get(f"/api/v1/tips/?org_unit={world.township_a.pk}").status_code == 200
+    for path in (
+        "/api/v1/venues/?grade=Z",
+        "/api/v1/tips/?status=nonsense",
+        "/api/v1/seizures/?case=abc",
+        "/api/v1/eradication-patrols/?org_unit=0",
+    ):
+        response = api.get(path)
+        assert response.status_code == 400, path
+        name = path.split("?")[1].split("=")[0]
+        assert name in response.json()["errors"], (path, response.json())
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(response.json())), path
