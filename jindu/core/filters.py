@@ -50,22 +50,6 @@ class YearFilter(django_filters.NumberFilter):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class SubtreeFilter(IdFilter):
-    """A unit by id: the rows whose unit (``field_name``) is in its subtree. The rows are
-    scoped already, so a unit outside the user's area just finds none."""
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        from jindu.orgs.models import OrgUnit
-
-        path = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
-        if path is None:
-            return qs.none()
-        return qs.filter(**{f"{self.field_name}__path__startswith": path})
-
-
-@extend_schema_field(OpenApiTypes.INT)
 class RecordFilter(django_filters.ModelChoiceFilter):
     """A record the user may see, by id (the queryset is a callable of the request)."""
 

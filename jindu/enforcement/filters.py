@@ -9,7 +9,8 @@ import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, SubtreeFilter
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
+from jindu.orgs.filters import SubtreeFilter
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit
 

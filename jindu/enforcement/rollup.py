@@ -132,9 +132,9 @@ def ensure(months: Iterable[datetime.date]) -> None:
     months = sorted(set(months))
     if not months:
         return
-    policy_ids = enforcement_policy().policy_ids
+    key = rules_key(enforcement_policy())
     fresh = set(
-        ResultsMonth.objects.filter(month__in=months, fresh=True, policy_id=policy_ids).values_list(
+        ResultsMonth.objects.filter(month__in=months, fresh=True, policy_id=key).values_list(
             "month", flat=True
         )
     )
@@ -142,19 +142,21 @@ def ensure(months: Iterable[datetime.date]) -> None:
     if not missing and not ResultsStale.objects.filter(month__in=months).exists():
         return
     with transaction.atomic(), analytic_block():
-        whole = []
         if missing:
             ResultsMonth.objects.bulk_create(
                 [ResultsMonth(month=month) for month in missing], ignore_conflicts=True
             )
-            # Re-read under the lock: another reader may have done the work while we waited.
-            whole = [
-                row.month
-                for row in ResultsMonth.objects.select_for_update()
-                .filter(month__in=missing)
-                .order_by("month")
-                if not (row.fresh and row.policy_id == policy_ids)
-            ]
+        # One recount of a month at a time, whole or in part: each rewrites the month's
+        # whole-tree totals, and two at once would both insert them. Writers never take
+        # these locks, so a writer waits for nothing here. Re-read under the lock: another
+        # reader may have done the work while we waited.
+        whole = [
+            row.month
+            for row in ResultsMonth.objects.select_for_update()
+            .filter(month__in=months)
+            .order_by("month")
+            if not (row.fresh and row.policy_id == key)
+        ]
         marked = list(
             ResultsStale.objects.select_for_update()
             .filter(month__in=months)
@@ -162,13 +164,13 @@ def ensure(months: Iterable[datetime.date]) -> None:
             .values_list("pk", "month", "org_unit_id")
         )
         if whole:
-            _recompute(whole, policy_ids)
+            _recompute(whole, key)
         townships: dict[datetime.date, set[int]] = {}
         for _pk, month, unit in marked:
             if month not in whole:
                 townships.setdefault(month, set()).add(unit)
         for month, units in sorted(townships.items()):
-            _recompute([month], policy_ids, sorted(units))
+            _recompute([month], key, sorted(units))
         ResultsStale.objects.filter(pk__in=[pk for pk, _m, _u in marked]).delete()
         if len(whole) >= ANALYZE_AFTER and connection.vendor == "postgresql":
             # Many months at once (a first fill, new rule books): the planner's statistics
@@ -189,6 +191,16 @@ def refresh(today: datetime.date | None = None) -> int:
     return len(months)
 
 
+def rules_key(policy) -> str:
+    """What a month's cells were counted under: the rule books' ids, and a digest of the
+    rules the cells apply (the counted offences and the flags), so that a rule book edited
+    without a new id still makes every month stale."""
+    import hashlib
+
+    applied = "|".join([*counted_offences(policy), "#", *policy.flag_codes()])
+    return f"{policy.policy_ids}#{hashlib.sha256(applied.encode()).hexdigest()[:12]}"
+
+
 def counted_offences(policy) -> list[str]:
     """The offences whose cases count in the results: the criminal ones the rule book counts
     and every administrative one."""
@@ -204,9 +216,7 @@ def flagged(cases: QuerySet, flag: str) -> QuerySet:
     )
 
 
-def _recompute(
-    months: list[datetime.date], policy_ids: str, townships: list[int] | None = None
-) -> None:
+def _recompute(months: list[datetime.date], key: str, townships: list[int] | None = None) -> None:
     """The cells of ``months`` (of ``townships`` only, when given) counted again, and the
     months' whole-tree totals summed again from the townships' cells."""
     policy = enforcement_policy()
@@ -303,5 +313,5 @@ def _recompute(
         )
     if townships is None:
         ResultsMonth.objects.filter(month__in=months).update(
-            fresh=True, policy_id=policy_ids, computed_at=timezone.now()
+            fresh=True, policy_id=key, computed_at=timezone.now()
         )

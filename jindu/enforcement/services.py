@@ -326,7 +326,10 @@ def update_case(actor, case: Case, **changes) -> Case:
 def _case_changed(case: Case) -> None:
     """A suspect, seizure, gang or den was added: the case's month is recounted (its 破案
     date as stored, whatever the caller's copy says)."""
-    rollup.mark_stale(*Case.objects.filter(pk=case.pk).values_list("org_unit_id", "solved_date"))
+    # Locked: a concurrent change of the case's date or township either ends first (and
+    # this marks its new place) or waits for this write (and marks both places itself).
+    place = Case.objects.select_for_update().filter(pk=case.pk)
+    rollup.mark_stale(*place.values_list("org_unit_id", "solved_date"))
 
 
 def _registered_person(number: str) -> Person | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from jindu.core.filters import IdFilter, SelectorFilterSet
 
@@ -92,3 +94,17 @@ class PositionFilter(SelectorFilterSet):
         return selectors.position_list(
             self.user, base=queryset, current_only=current_only, on=date, **values
         )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SubtreeFilter(IdFilter):
+    """A unit by id: the rows whose unit (``field_name``) is in its subtree. The rows are
+    scoped already, so a unit outside the user's area just finds none."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        path = OrgUnit.objects.filter(pk=value).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        return qs.filter(**{f"{self.field_name}__path__startswith": path})

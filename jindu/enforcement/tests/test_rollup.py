@@ -146,7 +146,7 @@ def test_other_rule_books_make_a_month_stale(world, police, cases):
     _same(police, period)
     last_year = ResultsMonth.objects.filter(month__year=today.year - 1)
     assert set(last_year.values_list("policy_id", flat=True)) == {
-        services.enforcement_policy().policy_ids
+        rollup.rules_key(services.enforcement_policy())
     }
 
 
