@@ -6,10 +6,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-# Dates a query or a body may name: wide enough for any record, narrow enough that adding a
-# period to them never overflows Python's date (year 9999).
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
+from jindu.core.filters import EARLIEST, LATEST  # the bounds the FilterSets apply too
 
 
 def int_param(

@@ -10,14 +10,22 @@ does not offer them (e.g. an id).
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 # The largest id a database can hold (a signed 64-bit integer): a larger number is refused
 # as bad input instead of overflowing SQLite's integers (a 500).
 MAX_ID = 2**63 - 1
+
+# Dates a query or a body may name: wide enough for any record, narrow enough that adding a
+# period to them never overflows Python's date (year 9999).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 
 
 class _IdField(forms.IntegerField):
@@ -47,6 +55,17 @@ class YearFilter(django_filters.NumberFilter):
     """A calendar year (1900–2100: wide enough for any record)."""
 
     field_class = _YearField
+
+
+class _DayField(forms.DateField):
+    default_validators = [MinValueValidator(EARLIEST), MaxValueValidator(LATEST)]
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DayFilter(django_filters.DateFilter):
+    """A date from 1900 to 2100 (``EARLIEST``–``LATEST``), as the API's bodies take them."""
+
+    field_class = _DayField
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -99,3 +118,9 @@ class SelectorFilterSet(django_filters.FilterSet):
         for name, value in values.items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+
+def list_filterset(model, **filters) -> type[SelectorFilterSet]:
+    """A FilterSet of plain filters for one of the API's lists (``Model`` + ``Filter``)."""
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}Filter", (SelectorFilterSet,), {"Meta": meta, **filters})

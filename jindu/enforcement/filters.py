@@ -9,7 +9,7 @@ import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, list_filterset
 from jindu.orgs.filters import SubtreeFilter
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit
@@ -79,12 +79,6 @@ def _grades(request=None):
     return [(code, code) for code in enforcement_policy().grade_codes()]
 
 
-def _list_filter(model, **filters) -> type[SelectorFilterSet]:
-    """A FilterSet of plain filters for one of the API's lists."""
-    meta = type("Meta", (), {"model": model, "fields": []})
-    return type(f"{model.__name__}Filter", (SelectorFilterSet,), {"Meta": meta, **filters})
-
-
 def _case():
     return IdFilter(field_name="case_id", label=_("Case (id)"))
 
@@ -97,25 +91,25 @@ def _subtree(field: str = "org_unit"):
     return SubtreeFilter(field_name=field, label=_("Unit (id)"))
 
 
-SuspectFilter = _list_filter(Suspect, case=_case())
-SeizureFilter = _list_filter(Seizure, case=_case())
-GangFilter = _list_filter(Gang, case=_case())
-DenFilter = _list_filter(Den, case=_case())
-OutboundTraffickerFilter = _list_filter(OutboundTrafficker, org_unit=_subtree("household_unit"))
-OutboundWorkFilter = _list_filter(
+SuspectFilter = list_filterset(Suspect, case=_case())
+SeizureFilter = list_filterset(Seizure, case=_case())
+GangFilter = list_filterset(Gang, case=_case())
+DenFilter = list_filterset(Den, case=_case())
+OutboundTraffickerFilter = list_filterset(OutboundTrafficker, org_unit=_subtree("household_unit"))
+OutboundWorkFilter = list_filterset(
     OutboundWork, trafficker=IdFilter(field_name="trafficker_id", label=_("Trafficker (id)"))
 )
-PatrolFilter = _list_filter(EradicationPatrol, org_unit=_subtree())
-PlantingFindingFilter = _list_filter(PlantingFinding, org_unit=_subtree())
-ProductionIncidentFilter = _list_filter(ProductionIncident, org_unit=_subtree())
-VenueFilter = _list_filter(
+PatrolFilter = list_filterset(EradicationPatrol, org_unit=_subtree())
+PlantingFindingFilter = list_filterset(PlantingFinding, org_unit=_subtree())
+ProductionIncidentFilter = list_filterset(ProductionIncident, org_unit=_subtree())
+VenueFilter = list_filterset(
     Venue,
     org_unit=_subtree(),
     grade=CodeFilter(field_name="grade", label=_("Grade"), choices=_grades),
 )
-InspectionFilter = _list_filter(VenueInspection, venue=_venue())
-SanctionFilter = _list_filter(VenueSanction, venue=_venue())
-TipFilter = _list_filter(
+InspectionFilter = list_filterset(VenueInspection, venue=_venue())
+SanctionFilter = list_filterset(VenueSanction, venue=_venue())
+TipFilter = list_filterset(
     Tip,
     org_unit=_subtree(),
     status=df.ChoiceFilter(field_name="status", label=_("Status"), choices=TipStatus.choices),

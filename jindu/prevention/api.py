@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet
-from jindu.api.filters import date_param, int_param
+from jindu.api.filters import FilterSetBackend, date_param, int_param
 from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
 from . import selectors
 from .access import may_see_prevention
+from .filters import ActivityFilter, FixtureFilter, LessonFilter, SchoolClassFilter, SchoolFilter
 from .models import (
     Activity,
     Fixture,
@@ -47,38 +48,21 @@ from .serializers import (
 )
 
 
-def _unit_filter(request, queryset, lookup: str):
-    if (unit_id := int_param(request, "org_unit")) is not None:
-        path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-        queryset = queryset.filter(**{f"{lookup}__path__startswith": path or "-"})
-    return queryset
-
-
 class ActivityViewSet(CreateViewSet):
     """Publicity and education activities. ``?org_unit=``, ``?kind=``, ``?date_from=``,
     ``?date_to=``."""
 
     queryset = Activity.objects.select_related("org_unit", "organiser")
     serializer_class = ActivitySerializer
-
-    def get_queryset(self):
-        queryset = _unit_filter(self.request, super().get_queryset(), "org_unit")
-        params = self.request.query_params
-        if kind := params.get("kind", "").strip():
-            queryset = queryset.filter(kind=kind)
-        if date_from := date_param(self.request, "date_from"):
-            queryset = queryset.filter(date__gte=date_from)
-        if date_to := date_param(self.request, "date_to"):
-            queryset = queryset.filter(date__lte=date_to)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = ActivityFilter
 
 
 class FixtureViewSet(CreateViewSet):
     queryset = Fixture.objects.all()
     serializer_class = FixtureSerializer
-
-    def get_queryset(self):
-        return _unit_filter(self.request, super().get_queryset(), "org_unit")
+    filter_backends = [FilterSetBackend]
+    filterset_class = FixtureFilter
 
 
 class LiaisonViewSet(CreateViewSet):
@@ -96,9 +80,8 @@ class PopulationViewSet(CreateViewSet):
 class SchoolViewSet(CreateViewSet):
     queryset = School.objects.all()
     serializer_class = SchoolSerializer
-
-    def get_queryset(self):
-        return _unit_filter(self.request, super().get_queryset(), "org_unit")
+    filter_backends = [FilterSetBackend]
+    filterset_class = SchoolFilter
 
 
 class SchoolClassViewSet(CreateViewSet):
@@ -106,25 +89,15 @@ class SchoolClassViewSet(CreateViewSet):
 
     queryset = SchoolClass.objects.all()
     serializer_class = SchoolClassSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (school := int_param(self.request, "school")) is not None:
-            queryset = queryset.filter(school_id=school)
-        if year := self.request.query_params.get("school_year", "").strip():
-            queryset = queryset.filter(school_year=year)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = SchoolClassFilter
 
 
 class LessonViewSet(CreateViewSet):
     queryset = Lesson.objects.all()
     serializer_class = LessonSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (school_class := int_param(self.request, "school_class")) is not None:
-            queryset = queryset.filter(school_class_id=school_class)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = LessonFilter
 
 
 class SchoolRecordViewSet(CreateViewSet):

@@ -178,3 +178,40 @@ def test_staff_entered_paper_answers(world, api_as, survey):
     )
     assert response.status_code == 400
     assert "overall" in response.json()["errors"]
+
+
+def test_the_lists_parameters_filter_and_a_bad_one_names_itself(world, api_as):
+    """Activities by unit subtree, kind and dates (prevention/filters.py); a bad value
+    answers 400 naming the parameter in Chinese, instead of being ignored."""
+    api = api_as(world.users["township_a"])
+    for day, kind in (("2019-06-25", "six_into"), ("2019-09-01", "six_into")):
+        created = api.post(
+            "/api/v1/prevention-activities/",
+            {
+                "kind": kind,
+                "setting": "community",
+                "date": day,
+                "org_unit": world.village_a.pk,
+                "organiser": world.member_unit.pk,
+                "audience": "社区居民",
+                "headcount": 30,
+            },
+            format="json",
+        )
+        assert created.status_code == 201, created.content
+
+    def count(query):
+        response = api.get(f"/api/v1/prevention-activities/?{query}")
+        assert response.status_code == 200, response.content
+        return response.json()["count"]
+
+    assert count(f"org_unit={world.township_a.pk}") == 2
+    assert count(f"org_unit={world.township_b.pk}") == 0
+    assert count("date_from=2019-07-01") == 1
+    assert count("date_to=2019-07-01&kind=six_into") == 1
+    for query in ("kind=nonsense", "date_from=1800-01-01", "date_to=2019-13-01", "org_unit=x"):
+        response = api.get(f"/api/v1/prevention-activities/?{query}")
+        assert response.status_code == 400, query
+        name = query.split("=")[0]
+        assert name in response.json()["errors"], (query, response.json())
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(response.json())), query
