@@ -814,6 +814,12 @@ class ResultsCell(models.Model):
     code = models.CharField(_("code"), max_length=80)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=3)
 
+    # Read like every enforcement record (the whole-tree rows have no unit: only a scope
+    # over everything reaches them).
+    objects = EnforcementQuerySet.as_manager()
+    scope_unit_field = "org_unit"
+    scope_write_roles = ()
+
     class Meta:
         verbose_name = _("results figure")
         verbose_name_plural = _("results figures")

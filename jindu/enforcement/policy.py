@@ -251,6 +251,13 @@ class EnforcementPolicy:
     def flag_codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.case_flags)
 
+    def counted_offence_codes(self) -> list[str]:
+        """The offences whose cases count in the results: the criminal ones the rule book
+        counts and every administrative one."""
+        return [o.code for o in self.criminal_offences if o.counts_in_results] + [
+            o.code for o in self.offences("administrative")
+        ]
+
     def flag_name(self, code: str) -> str:
         return next((f.name for f in self.case_flags if f.code == code), code)
 

@@ -35,6 +35,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
 from django.utils import timezone
 
+from jindu.policy.periods import add_months
+
 from .models import Case, Den, Gang, ResultsCell, ResultsMonth, ResultsStale, Seizure, Suspect
 from .policy import enforcement_policy
 
@@ -70,7 +72,8 @@ def month_start(day: datetime.date) -> datetime.date:
 
 
 def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    """The first day of the month after ``day``'s."""
+    return add_months(month_start(day), 1)
 
 
 def closed_months(
@@ -197,30 +200,26 @@ def rules_key(policy) -> str:
     without a new id still makes every month stale."""
     import hashlib
 
-    applied = "|".join([*counted_offences(policy), "#", *policy.flag_codes()])
+    applied = "|".join([*policy.counted_offence_codes(), "#", *policy.flag_codes()])
     return f"{policy.policy_ids}#{hashlib.sha256(applied.encode()).hexdigest()[:12]}"
 
 
-def counted_offences(policy) -> list[str]:
-    """The offences whose cases count in the results: the criminal ones the rule book counts
-    and every administrative one."""
-    return [o.code for o in policy.criminal_offences if o.counts_in_results] + [
-        o.code for o in policy.offences("administrative")
-    ]
+def with_flags_text(cases: QuerySet) -> QuerySet:
+    """Cases with their flags as JSON text, for ``has_flag``."""
+    return cases.annotate(flags_text=Cast("flags", TextField()))
 
 
-def flagged(cases: QuerySet, flag: str) -> QuerySet:
-    """Cases carrying ``flag`` (the codes are ASCII, so the JSON text holds them quoted)."""
-    return cases.annotate(flags_text=Cast("flags", TextField())).filter(
-        flags_text__contains=f'"{flag}"'
-    )
+def has_flag(flag: str) -> Q:
+    """A case (``with_flags_text``) carrying ``flag``: the codes are ASCII, so the JSON text
+    holds them quoted. One spelling for the rollup and the live count."""
+    return Q(flags_text__contains=f'"{flag}"')
 
 
 def _recompute(months: list[datetime.date], key: str, townships: list[int] | None = None) -> None:
     """The cells of ``months`` (of ``townships`` only, when given) counted again, and the
     months' whole-tree totals summed again from the townships' cells."""
     policy = enforcement_policy()
-    counted = counted_offences(policy)
+    counted = policy.counted_offence_codes()
 
     def in_months(prefix: str = "") -> Q:
         condition = Q()
@@ -259,7 +258,7 @@ def _recompute(months: list[datetime.date], key: str, townships: list[int] | Non
         .annotate(v=Count("pk")),
     ]
     selects += [
-        case_rows(flagged(cases, flag))
+        case_rows(with_flags_text(cases).filter(has_flag(flag)))
         .values("m", "u", c=literal(f"cases_flag:{flag}"))
         .annotate(v=Count("pk"))
         for flag in policy.flag_codes()

@@ -268,7 +268,7 @@ def _results_stats(user, period: Period, cur_months, prev_months) -> Stats:
     # One grouped query per table, by township and detail (offence, drug type, den kind):
     # the totals are the townships' sums.
     cur, prev = both_live("solved_date")
-    counted = rollup.counted_offences(policy)
+    counted = policy.counted_offence_codes()
     cases = _under(
         in_scope(Case.objects.all(), user, "org_unit__path"),
         "org_unit",
@@ -277,7 +277,7 @@ def _results_stats(user, period: Period, cur_months, prev_months) -> Stats:
     flag_codes = policy.flag_codes()
     aggregates = counts(cur, prev)
     for flag in flag_codes:
-        has = Q(flags_text__contains=f'"{flag}"')
+        has = rollup.has_flag(flag)
         aggregates[f"f_{flag}_cur"] = Count("pk", filter=cur & has)
         aggregates[f"f_{flag}_prev"] = Count("pk", filter=prev & has)
     table.declare("cases_solved", _("Cases solved"))
@@ -287,7 +287,7 @@ def _results_stats(user, period: Period, cur_months, prev_months) -> Stats:
     for flag in flag_codes:
         table.declare(f"cases_flag:{flag}", policy.flag_name(flag))
     for g in (
-        cases.annotate(flags_text=Cast("flags", TextField()))
+        rollup.with_flags_text(cases)
         .values("org_unit_id", "kind", "offence")
         .annotate(**aggregates)
         .order_by()
@@ -487,7 +487,7 @@ def _months(start: datetime.date, end: datetime.date) -> list[str]:
     months, day = [], start.replace(day=1)
     while day <= end:
         months.append(f"{day:%Y-%m}")
-        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        day = rollup.next_month(day)
     return months
 
 
