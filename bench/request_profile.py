@@ -37,6 +37,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=KINDS, default=None)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument(
+        "--callees", default="", help="also print what functions matching this call, e.g. person_list"
+    )
     args = parser.parse_args()
     os.environ.update(
         DEBUG="0",
@@ -132,7 +135,10 @@ def main() -> None:
         rows.append((kind, mean(cpu), mean(wall), mean(statements)))
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+            stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+            stats.print_stats(args.top)
+            if args.callees:
+                stats.print_callees(args.callees)
             profile_text = out.getvalue()
             last_queries = [q["sql"][:160] for q in queries]
     print(f"{'kind':<12} {'CPU ms':>8} {'wall ms':>8} {'statements':>10}")

@@ -115,6 +115,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "jindu.urls"
 WSGI_APPLICATION = "jindu.wsgi.application"
+# Django's widget templates, the plainest of them rendered in Python (jindu/core/renderers.py).
+FORM_RENDERER = "jindu.core.renderers.FastRenderer"
 
 TEMPLATES = [
     {

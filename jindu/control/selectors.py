@@ -307,8 +307,8 @@ def _active_assignments(on: datetime.date) -> QuerySet:
 def with_list_columns(persons: QuerySet, on: datetime.date | None = None) -> QuerySet:
     """The list page's and the export's columns: each person carries ``open_orders`` (not
     ended, newest first) and ``active_assignments`` (covering ``on``), so a page costs a fixed
-    number of queries. The API's rows show none of them and skip the two prefetches (most of
-    its time, bench/request_profile.py)."""
+    number of queries; of those rows only the columns shown are read. The API's rows show
+    none of them and skip the two prefetches (most of its time, bench/request_profile.py)."""
     from django.db.models import Prefetch
     from django.utils import timezone
 
@@ -316,14 +316,14 @@ def with_list_columns(persons: QuerySet, on: datetime.date | None = None) -> Que
     return persons.select_related("residence_unit__parent").prefetch_related(
         Prefetch(
             "orders",
-            queryset=ControlOrder.objects.filter(end_date__isnull=True).order_by(
-                "-decision_date", "-id"
-            ),
+            queryset=ControlOrder.objects.filter(end_date__isnull=True)
+            .only("person_id", "kind")
+            .order_by("-decision_date", "-id"),
             to_attr="open_orders",
         ),
         Prefetch(
             "assignments",
-            queryset=active.order_by("-start_date", "-id"),
+            queryset=active.only("person_id", "responsible_name").order_by("-start_date", "-id"),
             to_attr="active_assignments",
         ),
     )
