@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument(
-        "--callees", default="", help="also print what functions matching this call, e.g. person_list"
+        "--callees", default="", help="also print what the functions matching this call"
     )
     args = parser.parse_args()
     os.environ.update(

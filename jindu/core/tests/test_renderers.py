@@ -25,7 +25,7 @@ class Everything(forms.Form):
     upload = forms.FileField(required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     choice = forms.ChoiceField(
-        choices=[("", "全部"), ("a", "甲 <b>"), ("b&c", "乙\"丙"), (3, 3)], required=False
+        choices=[("", "全部"), ("a", "甲 <b>"), ("b&c", '乙"丙'), (3, 3)], required=False
     )
     grouped = forms.ChoiceField(
         choices=[("县", [("1", "一"), ("2", "二")]), ("乡", [("3", "三")]), ("4", "四")]
