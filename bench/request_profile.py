@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument(
         "--callees", default="", help="also print what the functions matching this call"
     )
+    parser.add_argument("--callers", default="", help="also print the callers of these")
     args = parser.parse_args()
     os.environ.update(
         DEBUG="0",
@@ -76,6 +77,10 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     if not Person.objects.exists():
         call_command("load_demo", "--no-logins", verbosity=0)
+    if connection.vendor == "postgresql":
+        # As autovacuum would soon after the load (this machine's server runs without it).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
     from django.contrib.auth import get_user_model
 
@@ -115,10 +120,26 @@ def main() -> None:
     for kind in KINDS:  # warm up: templates, caches, the connection
         for _ in range(5):
             assert request(kind).status_code < 300, kind
+    server_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            server_pid = cursor.fetchone()[0]
+
+    def server_cpu() -> float:
+        # The database's own CPU seconds for this connection (a local server: /proc).
+        try:
+            with open(f"/proc/{server_pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, TypeError):
+            return float("nan")
+
     rows = []
     for kind in KINDS:
         profiler = cProfile.Profile() if kind == args.profile else None
         cpu, wall, statements = [], [], []
+        server_before = server_cpu()
         for _ in range(args.requests):
             c0, w0 = time.process_time(), time.perf_counter()
             if profiler:
@@ -131,19 +152,22 @@ def main() -> None:
             wall.append((time.perf_counter() - w0) * 1000)
             statements.append(len(queries))
             assert response.status_code < 300, (kind, response.status_code)
+        server_ms = (server_cpu() - server_before) * 1000 / args.requests
         mean = statistics.mean
-        rows.append((kind, mean(cpu), mean(wall), mean(statements)))
+        rows.append((kind, mean(cpu), mean(wall), mean(statements), server_ms))
         if profiler:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
             stats.print_stats(args.top)
             if args.callees:
                 stats.print_callees(args.callees)
+            if args.callers:
+                stats.print_callers(args.callers)
             profile_text = out.getvalue()
             last_queries = [q["sql"][:160] for q in queries]
-    print(f"{'kind':<12} {'CPU ms':>8} {'wall ms':>8} {'statements':>10}")
-    for kind, cpu_ms, wall_ms, n in rows:
-        print(f"{kind:<12} {cpu_ms:8.1f} {wall_ms:8.1f} {n:10.1f}")
+    print(f"{'kind':<12} {'CPU ms':>8} {'wall ms':>8} {'statements':>10} {'DB CPU ms':>10}")
+    for kind, cpu_ms, wall_ms, n, server_ms in rows:
+        print(f"{kind:<12} {cpu_ms:8.1f} {wall_ms:8.1f} {n:10.1f} {server_ms:10.1f}")
     total = sum(r[2] for r in rows)
     print(f"one round of the four: {total:.1f} ms wall")
     if args.profile:
