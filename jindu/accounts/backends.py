@@ -8,6 +8,8 @@ Attempts made too early are refused without checking the password at all."""
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -44,3 +46,13 @@ class AccountSlowdownBackend:
         # No get_user(): this backend never logs anyone in, and the test client's
         # force_login() picks the first backend that has one.
         return None
+
+
+class UserBackend(ModelBackend):
+    """Django's password backend, whose user comes with the unit: the first thing every
+    request asks of its user is the jurisdiction (``core.scoping.scope_for`` reads
+    ``user.unit``), one statement fewer a request."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

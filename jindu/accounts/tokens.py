@@ -100,7 +100,7 @@ class ApiTokenAuthentication(TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        token = ApiToken.objects.select_related("user").filter(key_hash=_digest(key)).first()
+        token = ApiToken.objects.select_related("user__unit").filter(key_hash=_digest(key)).first()
         if token is None or not token.is_live:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         if not token.user.is_active:
