@@ -69,3 +69,34 @@ def test_a_workbook_too_large_unpacked_is_refused_before_reading(world, monkeypa
     report = roster.import_roster(world.users["township_a"], xlsx([row(world)]))
     assert not report.finished
     assert "unpacked" in report.errors[0].message or "解压" in report.errors[0].message
+
+
+def test_page_forms_refuse_dates_that_mean_nothing(world, login):
+    """Every form field of a page (declared or from a model) takes dates 1900–2100 and times
+    from 1901, as the API does: 9999-12-31 or the year 935 is shown as an error, not used."""
+    import datetime
+
+    import pytest
+    from django import forms
+
+    from jindu.enforcement.forms import CaseForm
+
+    for value in ("9999-12-31", "0935-01-07", "1899-12-31", "2101-01-01"):
+        with pytest.raises(forms.ValidationError):
+            forms.DateField().clean(value)
+    assert forms.DateField().clean("1900-01-01") == datetime.date(1900, 1, 1)
+    assert forms.DateField().clean("2100-12-31") == datetime.date(2100, 12, 31)
+    with pytest.raises(forms.ValidationError):
+        forms.DateTimeField().clean("9999-12-31 10:00")
+    with pytest.raises(forms.ValidationError):
+        forms.DateTimeField().clean("1900-06-01 10:00")
+    assert forms.DateTimeField().clean("2026-12-01 10:00").year == 2026
+    # A model form's date field, made from the model.
+    date_fields = [f for f in CaseForm.base_fields.values() if isinstance(f, forms.DateField)]
+    assert date_fields
+    with pytest.raises(forms.ValidationError):
+        date_fields[0].clean("9999-12-31")
+
+    response = login(world.users["office_admin"]).get("/control/access-log/?date_from=9999-12-31")
+    assert response.status_code == 200
+    assert "请输入 1900-01-01 至 2100-12-31 之间的日期。" in response.content.decode()
