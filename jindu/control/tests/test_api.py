@@ -289,7 +289,7 @@ def test_the_relapse_report_workflow(world, api_as):
 
 def test_a_grid_worker_sees_only_their_own_reports(world, api_as):
     from jindu.accounts import services as accounts
-    from jindu.control import relapse
+    from jindu.control.services import relapse
 
     other = accounts.create_user(
         None,
@@ -427,7 +427,7 @@ def test_township_b_cannot_read_or_decide_township_a_leave(world, api_as):
 
 
 def test_follow_ups_are_listed_and_closed(world, api_as):
-    from jindu.control import orders
+    from jindu.control.services import orders
 
     p = person(world)
     orders.record_test(world.users["township_a"], p, date=D(2021, 4, 1), result="positive")
@@ -459,10 +459,10 @@ def test_follow_ups_are_listed_and_closed(world, api_as):
     "persona", ["township_a", "township_b", "leader", "station_a", "grid_a", "member"]
 )
 def test_the_file_access_log_is_the_office_s_alone(world, api_as, persona):
-    from jindu.control import services
+    from jindu.control.services import registry
 
     p = person(world)
-    services.open_file(world.users["township_a"], p, reason="control_work", note="走访前核对")
+    registry.open_file(world.users["township_a"], p, reason="control_work", note="走访前核对")
     assert api_as(world.users[persona]).get("/api/v1/file-access-log/").status_code == 403
     office = api_as(world.users["office_admin"])
     log = office.get(f"/api/v1/file-access-log/?person={p.pk}").json()

@@ -34,7 +34,7 @@ from jindu.core.views import (
     require_office_user,
 )
 
-from .. import contacts, crypto, followups, leave, moves, orders, selectors, services
+from .. import crypto, selectors
 from .. import forms as f
 from ..filters import FileAccessFilter, FollowUpFilter, PersonFilter
 from ..models import (
@@ -54,6 +54,7 @@ from ..models import (
     SickDisabled,
 )
 from ..policy import control_policy
+from ..services import contacts, followups, leave, moves, orders, registry
 from . import require_control
 
 SESSION_KEY = "control_file_grants"
@@ -234,7 +235,7 @@ def person_export(request):
 # ---------------------------------------------------------------- register and correct
 
 
-def _duplicate(form, exc: services.DuplicatePerson) -> None:
+def _duplicate(form, exc: registry.DuplicatePerson) -> None:
     """Next to the number: the existing record's link when the user may see it, else the
     service's "needs the county office" message (which confirms nothing)."""
     form.add_error("id_number", str(exc.message))
@@ -250,8 +251,8 @@ def person_create(request):
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.register_person(request.user, **form.cleaned_data)
-        except services.DuplicatePerson as exc:
+            person = registry.register_person(request.user, **form.cleaned_data)
+        except registry.DuplicatePerson as exc:
             _duplicate(form, exc)
         except Refused as exc:
             context = _refusal(form, exc)
@@ -298,8 +299,8 @@ def person_edit(request, pk: int):
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(request.user, person, **form.changes())
-        except services.DuplicatePerson as exc:
+            registry.update_person(request.user, person, **form.changes())
+        except registry.DuplicatePerson as exc:
             _duplicate(form, exc)
         except Refused as exc:
             context = _refusal(form, exc)
@@ -336,10 +337,10 @@ class OpenedFile:
 def _grants(request) -> dict:
     grants = request.session.get(SESSION_KEY, {})
     now = time.time()
-    return {k: v for k, v in grants.items() if services.grant_is_open(v.get("at", 0), now)}
+    return {k: v for k, v in grants.items() if registry.grant_is_open(v.get("at", 0), now)}
 
 
-def _grant(request, person: Person, opened: services.PersonFile) -> None:
+def _grant(request, person: Person, opened: registry.PersonFile) -> None:
     grants = _grants(request)
     grants[str(person.pk)] = {
         "at": time.time(),
@@ -374,7 +375,7 @@ def person_detail(request, pk: int):
         form = f.OpenFileForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = services.open_file(request.user, person, **form.cleaned_data)
+                result = registry.open_file(request.user, person, **form.cleaned_data)
             except Refused as exc:
                 _refusal(form, exc)
             else:
@@ -446,14 +447,14 @@ ACTIONS: dict[str, Action] = {
         f.StatusForm,
         gettext_lazy("Change the status"),
         gettext_lazy("The status is recorded."),
-        lambda u, p, d: services.change_status(u, p, **d),
+        lambda u, p, d: registry.change_status(u, p, **d),
     ),
     "move": Action(
         Person,
         f.MoveForm,
         gettext_lazy("Move residence"),
         gettext_lazy("The move is recorded."),
-        lambda u, p, d: services.move_residence(u, p, **d),
+        lambda u, p, d: registry.move_residence(u, p, **d),
         needs_user=True,
     ),
     "finding": Action(
@@ -461,21 +462,21 @@ ACTIONS: dict[str, Action] = {
         f.FindingForm,
         gettext_lazy("Record a finding"),
         gettext_lazy("The finding is recorded."),
-        lambda u, p, d: services.record_finding(u, p, **d),
+        lambda u, p, d: registry.record_finding(u, p, **d),
     ),
     "risk": Action(
         Person,
         f.RiskForm,
         gettext_lazy("Assess the risk"),
         gettext_lazy("The risk assessment is recorded."),
-        lambda u, p, d: services.assess_risk(u, p, **d),
+        lambda u, p, d: registry.assess_risk(u, p, **d),
     ),
     "assign": Action(
         Person,
         f.AssignForm,
         gettext_lazy("Assign a responsible person"),
         gettext_lazy("The assignment is recorded."),
-        lambda u, p, d: services.assign(u, p, **d),
+        lambda u, p, d: registry.assign(u, p, **d),
         needs_user=True,
     ),
     "order": Action(
@@ -504,7 +505,7 @@ ACTIONS: dict[str, Action] = {
         f.SickForm,
         gettext_lazy("Flag as sick or disabled"),
         gettext_lazy("The condition is recorded."),
-        lambda u, p, d: services.flag_sick_disabled(u, p, **d),
+        lambda u, p, d: registry.flag_sick_disabled(u, p, **d),
     ),
     "abstinence": Action(
         Person,
@@ -532,7 +533,7 @@ ACTIONS: dict[str, Action] = {
         f.EndAssignmentForm,
         gettext_lazy("End the assignment"),
         gettext_lazy("The assignment is ended."),
-        lambda u, a, d: services.end_assignment(u, a, **d),
+        lambda u, a, d: registry.end_assignment(u, a, **d),
     ),
     "order_report": Action(
         ControlOrder,
@@ -594,7 +595,7 @@ ACTIONS: dict[str, Action] = {
         f.AdmissionForm,
         gettext_lazy("Record the admission"),
         gettext_lazy("The admission is recorded."),
-        lambda u, s, d: services.record_admission(u, s, **d),
+        lambda u, s, d: registry.record_admission(u, s, **d),
     ),
     "followup_close": Action(
         FollowUp,

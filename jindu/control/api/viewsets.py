@@ -24,9 +24,9 @@ from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
-from . import followups, leave, moves, relapse, selectors, services
-from .filters import FileAccessFilter, FollowUpFilter, PersonFilter
-from .models import (
+from .. import selectors
+from ..filters import FileAccessFilter, FollowUpFilter, PersonFilter
+from ..models import (
     ContactLog,
     ControlAssignment,
     ControlOrder,
@@ -46,6 +46,7 @@ from .models import (
     UrineTest,
     works_on_control,
 )
+from ..services import followups, leave, moves, registry, relapse
 from .serializers import (
     ContactLogSerializer,
     ControlAssignmentSerializer,
@@ -120,15 +121,15 @@ class PersonFileRequired:
         if self._integration():
             return queryset
         person = int_param(self.request, "person")
-        if person is not None and not services.has_open_file(self.request.user, person):
+        if person is not None and not registry.has_open_file(self.request.user, person):
             if Person.objects.restrict(self.request.user).filter(pk=person).exists():
                 raise file_not_open(person)
-        return queryset.filter(person_id__in=services.open_person_ids(self.request.user))
+        return queryset.filter(person_id__in=registry.open_person_ids(self.request.user))
 
     def get_object(self):
         obj = super().get_object()
         if self.request.method in ("GET", "HEAD") and not self._integration():
-            if not services.has_open_file(self.request.user, obj.person_id):
+            if not registry.has_open_file(self.request.user, obj.person_id):
                 raise file_not_open(obj.person_id)
         return obj
 
@@ -194,7 +195,7 @@ class PersonViewSet(CreateUpdateViewSet):
         `{"id_number"}` → the matching person within your area (a list of 0 or 1)."""
         body = PersonLookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        found = services.find_by_id_number(request.user, body.validated_data["id_number"])
+        found = registry.find_by_id_number(request.user, body.validated_data["id_number"])
         people = [found] if found is not None else []
         return Response(self.get_serializer(people, many=True).data)
 
@@ -203,7 +204,7 @@ class PersonViewSet(CreateUpdateViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             person = serializer.save()
-        except services.DuplicatePerson as exc:
+        except registry.DuplicatePerson as exc:
             return Response(
                 {"detail": str(exc.message), "errors": exc.errors, "existing": exc.existing_id},
                 status=status.HTTP_409_CONFLICT,
@@ -218,7 +219,7 @@ class PersonViewSet(CreateUpdateViewSet):
         body = FileOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         opened = call_service(
-            services.open_file,
+            registry.open_file,
             request.user,
             person,
             reason=body.validated_data["reason"],
@@ -233,7 +234,7 @@ class PersonViewSet(CreateUpdateViewSet):
         person = self.get_object()
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        call_service(services.move_residence, request.user, person, **body.validated_data)
+        call_service(registry.move_residence, request.user, person, **body.validated_data)
         person.refresh_from_db()
         return Response(PersonSerializer(person, context={"request": request}).data)
 
