@@ -25,7 +25,21 @@ from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
 from .. import selectors
-from ..filters import FileAccessFilter, FollowUpFilter, PersonFilter
+from ..filters import (
+    ContactLogFilter,
+    ControlAssignmentFilter,
+    ControlOrderFilter,
+    FileAccessFilter,
+    FollowUpFilter,
+    LeaveRequestFilter,
+    PersonFilter,
+    RelapseReportFilter,
+    ResidenceChangeFilter,
+    RiskAssessmentFilter,
+    SickDisabledFilter,
+    StatusChangeFilter,
+    UrineTestFilter,
+)
 from ..models import (
     ContactLog,
     ControlAssignment,
@@ -33,16 +47,12 @@ from ..models import (
     FileAccess,
     FollowUp,
     LeaveRequest,
-    LeaveStatus,
-    OrderKind,
     Person,
     RelapseReport,
-    RelapseStatus,
     ResidenceChange,
     RiskAssessment,
     SickDisabled,
     StatusChange,
-    TestResult,
     UrineTest,
     works_on_control,
 )
@@ -146,15 +156,6 @@ class PersonFileRequired:
         return response
 
 
-def _by_person(viewset, queryset):
-    if (person := int_param(viewset.request, "person")) is not None:
-        queryset = queryset.filter(person_id=person)
-    return queryset
-
-
-PERSON_PARAM = OpenApiParameter("person", OpenApiTypes.INT)
-
-
 @extend_schema_view(
     create=extend_schema(
         description="Register a person. A duplicate identity number answers 409 with "
@@ -239,21 +240,16 @@ class PersonViewSet(CreateUpdateViewSet):
         return Response(PersonSerializer(person, context={"request": request}).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class RiskAssessmentViewSet(PersonFileRequired, CreateViewSet):
     """Risk assessments; a person's current level is the latest one's."""
 
     queryset = RiskAssessment.objects.all()
     serializer_class = RiskAssessmentSerializer
-
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
+    filter_backends = [FilterSetBackend]
+    filterset_class = RiskAssessmentFilter
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[PERSON_PARAM, OpenApiParameter("kind", OpenApiTypes.STR, enum=OrderKind.values)]
-    ),
     partial_update=extend_schema(
         description="Record the report or execution (`reported_date`, `executed_date`, "
         "`not_executed_reason`, `agreement_signed_date`, `working_group`), or the end "
@@ -265,85 +261,54 @@ class ControlOrderViewSet(PersonFileRequired, CreateUpdateViewSet):
 
     queryset = ControlOrder.objects.all()
     serializer_class = ControlOrderSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if kind := choice_param(self.request, "kind", OrderKind.values):
-            queryset = queryset.filter(kind=kind)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = ControlOrderFilter
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ControlAssignmentViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Who is responsible for each person, from when to when (PATCH `end_date` to end)."""
 
     queryset = ControlAssignment.objects.all()
     serializer_class = ControlAssignmentSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = ControlAssignmentFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class StatusChangeViewSet(PersonFileRequired, CreateViewSet):
     """The history of each person's status; a new row changes the current status."""
 
     queryset = StatusChange.objects.all()
     serializer_class = StatusChangeSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = StatusChangeFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class SickDisabledViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Sick and disabled persons (涉毒病残); PATCH `admitted_date` records the admission."""
 
     queryset = SickDisabled.objects.all()
     serializer_class = SickDisabledSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = SickDisabledFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("result", OpenApiTypes.STR, enum=TestResult.values),
-        ]
-    )
-)
 class UrineTestViewSet(PersonFileRequired, CreateViewSet):
     """Urine and hair tests. A positive, refused or missed test raises a follow-up."""
 
     queryset = UrineTest.objects.all()
     serializer_class = UrineTestSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if result := choice_param(self.request, "result", TestResult.values):
-            queryset = queryset.filter(result=result)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = UrineTestFilter
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=RelapseStatus.values)]
-    )
-)
 class RelapseReportViewSet(CreateViewSet):
     """Grid relapse reports: a grid worker submits (and sees only their own reports' status);
     the police station covering the township accepts, checks and closes them."""
 
     queryset = RelapseReport.objects.all()
     serializer_class = RelapseReportSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if status_ := choice_param(self.request, "status", RelapseStatus.values):
-            queryset = queryset.filter(status=status_)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = RelapseReportFilter
 
     def _respond(self, report):
         return Response(self.get_serializer(report).data)
@@ -391,12 +356,6 @@ class RelapseReportViewSet(CreateViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("status", OpenApiTypes.STR, enum=LeaveStatus.values),
-        ]
-    ),
     create=extend_schema(
         description="Request leave from the county (条例第十九条). Three days or more need "
         "approval in advance (status `requested`); a shorter absence is recorded as approved."
@@ -409,12 +368,8 @@ class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = LeaveRequest.objects.all()
     serializer_class = LeaveRequestSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if status_ := choice_param(self.request, "status", LeaveStatus.values):
-            queryset = queryset.filter(status=status_)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = LeaveRequestFilter
 
     def _respond(self, leave_request):
         return Response(self.get_serializer(leave_request).data)
@@ -473,27 +428,23 @@ class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
         )
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ContactLogViewSet(PersonFileRequired, CreateViewSet):
     """Visits and conversations of the responsible workers (帮教走访、谈话)."""
 
     queryset = ContactLog.objects.all()
     serializer_class = ContactLogSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = ContactLogFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ResidenceChangeViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
     """Moves (变更执行地, 条例第二十二条). Recorded with `POST /persons/{id}/move/`; under a
     community order the person reports to the new place by `report_due`."""
 
     queryset = ResidenceChange.objects.all()
     serializer_class = ResidenceChangeSerializer
-
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
+    filter_backends = [FilterSetBackend]
+    filterset_class = ResidenceChangeFilter
 
     @extend_schema(request=MoveReportSerializer, responses=ResidenceChangeSerializer)
     @action(detail=True, methods=["post"])
