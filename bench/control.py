@@ -330,7 +330,8 @@ def roster_file(path: Path, rows: int, village_codes: list[str], offset: int) ->
     """A roster of ``rows`` new fictional persons in the template's columns (write-only)."""
     from openpyxl import Workbook
 
-    from jindu.control import roster, rules
+    from jindu.control import rules
+    from jindu.control.roster import importer as roster
 
     rng = random.Random(offset)
     names = {
@@ -373,7 +374,7 @@ def import_child(path: str, username: str) -> None:
     from django.db import connection, transaction
 
     from jindu.accounts.models import User
-    from jindu.control import roster
+    from jindu.control.roster import importer as roster
 
     # DEBUG (needed for the development encryption key) makes Django keep the text of the
     # last 9,000 queries, bulk inserts included; production keeps none, so neither do we.
@@ -405,9 +406,9 @@ def import_child(path: str, username: str) -> None:
 
 def roster_imports(tree, sizes: list[int]) -> list[dict]:
     try:
-        from jindu.control import roster  # noqa: F401
+        from jindu.control.roster import importer  # noqa: F401
     except ImportError:
-        print("roster import: jindu/control/roster.py not there; not measured")
+        print("roster import: jindu/control/roster/ not there; not measured")
         return []
     codes = tree["village_codes"]
     rows = []

@@ -109,8 +109,8 @@ def main() -> None:
     from django.utils import timezone
 
     from jindu.accounts.models import User
-    from jindu.control import orders
     from jindu.control.models import Person
+    from jindu.control.services import orders
     from jindu.indicators import rules, selectors, services
     from jindu.indicators.models import Aggregate
     from jindu.orgs.models import OrgUnit

@@ -6,7 +6,7 @@ from openpyxl import Workbook, load_workbook
 
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
-from jindu.control import roster
+from jindu.control.roster import importer as roster
 from jindu.control.tests.factories import person
 from jindu.control.tests.test_roster import row, xlsx
 from jindu.core import xlsx as core_xlsx

@@ -63,7 +63,7 @@ def test_a_relapse_report_notifies_the_station(
     live_server,
     live_world,  # noqa: F811
 ):
-    from jindu.control import relapse
+    from jindu.control.services import relapse
 
     relapse.submit_relapse_report(
         live_world.users["grid_a"],
@@ -93,7 +93,7 @@ def test_a_roster_import_shows_its_progress_and_result(
     live_world,  # noqa: F811
     tmp_path,
 ):
-    from jindu.control import roster
+    from jindu.control.roster import importer as roster
     from jindu.control.tests import factories
 
     workbook = Workbook()

@@ -82,7 +82,7 @@ def test_mail_is_batched_one_per_hour_per_kind(world):
 
 
 def test_a_new_relapse_report_reaches_the_covering_station(world):
-    from jindu.control import relapse
+    from jindu.control.services import relapse
 
     relapse.submit_relapse_report(
         world.users["grid_a"],
@@ -173,7 +173,7 @@ def test_a_urine_test_needs_a_result_and_a_date_before_the_finding_is_confirmed(
 
 
 def test_the_roster_reports_every_problem_of_a_row(world):
-    from jindu.control import roster
+    from jindu.control.roster import importer as roster
 
     workbook = Workbook()
     sheet = workbook.active
@@ -269,7 +269,7 @@ def test_every_record_type_of_the_audit_filter_is_named_in_chinese():
 def test_the_roster_reports_an_unknown_gender_with_the_rows_other_problems(world):
     """An unknown gender was left to the service, which a row with other problems never
     reaches: the report said nothing about it."""
-    from jindu.control import roster
+    from jindu.control.roster import importer as roster
 
     workbook = Workbook()
     sheet = workbook.active

@@ -230,9 +230,9 @@ def _more_of_township_b(w):
     """More of township B's records in every area, dated today and in the walk's years."""
     from django.utils import timezone
 
-    from jindu.control import orders as control_orders
     from jindu.control import rules as control_rules
-    from jindu.control import services as control
+    from jindu.control.services import orders as control_orders
+    from jindu.control.services import registry as control
     from jindu.enforcement import services as enforcement
     from jindu.precursors.tests import factories as precursor_factories
     from jindu.prevention import services as prevention

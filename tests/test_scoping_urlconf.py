@@ -350,10 +350,10 @@ def world(world):
         description="乙乡",
     )
     from jindu.accounts import services as accounts
-    from jindu.control import orders as control_orders
-    from jindu.control import relapse
     from jindu.control import rules as control_rules
-    from jindu.control import services as control
+    from jindu.control.services import orders as control_orders
+    from jindu.control.services import registry as control
+    from jindu.control.services import relapse
 
     township_b = world.users["township_b"]
     person = control.register_person(
@@ -402,8 +402,8 @@ def world(world):
             observation="乙乡",
         ),
     }
-    from jindu.control import followups as control_followups
-    from jindu.control import leave as control_leave
+    from jindu.control.services import followups as control_followups
+    from jindu.control.services import leave as control_leave
 
     world.b_control["leave"] = control_leave.request_leave(
         township_b,
@@ -415,7 +415,7 @@ def world(world):
     world.b_control["follow_up"] = control_followups.raise_follow_up(
         township_b, person, kind="test_result", key="outsider:b", reason="乙乡跟进"
     )
-    from jindu.control import contacts as control_contacts
+    from jindu.control.services import contacts as control_contacts
 
     world.b_control["move"] = control.move_residence(
         township_b, person, residence_unit=world.village_b, date=datetime.date(2018, 8, 1)

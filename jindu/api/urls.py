@@ -10,8 +10,8 @@ from jindu.accountability.api import (
     InspectionViewSet,
 )
 from jindu.accounts.api import MeView, TokenView, TokenViewSet
-from jindu.control.api import router_registrations as control_routes
-from jindu.control.api import urlpatterns_extra as control_urls
+from jindu.control.api.viewsets import router_registrations as control_routes
+from jindu.control.api.viewsets import urlpatterns_extra as control_urls
 from jindu.documents.api import DocumentViewSet
 from jindu.enforcement.api import router_registrations as enforcement_routes
 from jindu.enforcement.api import urlpatterns_extra as enforcement_urls

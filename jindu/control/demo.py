@@ -17,8 +17,9 @@ from django.utils import timezone
 from jindu.orgs.demo import Names
 from jindu.orgs.models import OrgUnit, UnitKind
 
-from . import orders, relapse, rules, services
+from . import rules
 from .models import OrderKind, Person, ResponsibleRole, TestResult
+from .services import orders, registry, relapse
 
 SEED = 4304
 # Heavier in the first township (the demo ``township`` login) so its pages are full.
@@ -95,7 +96,7 @@ def _person(rng, names: Names, home: OrgUnit, today: datetime.date) -> Person:
         number = _id_number(rng, birth, male)
         if not Person.objects.filter(id_masked=number[:6] + "*" * 8 + number[14:]).exists():
             break
-    return services.register_person(
+    return registry.register_person(
         None,
         name=names.person(),
         gender="male" if male else "female",
@@ -113,7 +114,7 @@ def _person(rng, names: Names, home: OrgUnit, today: datetime.date) -> Person:
 def _history(rng, names: Names, person: Person, today: datetime.date) -> None:
     found = person.first_found_date
     level = rng.choices(["low", "medium", "high"], weights=[50, 35, 15])[0]
-    services.assess_risk(
+    registry.assess_risk(
         None,
         person,
         date=_day(rng, max(found, today - datetime.timedelta(days=300)), today),
@@ -176,7 +177,7 @@ def _history(rng, names: Names, person: Person, today: datetime.date) -> None:
     if person.status == "in_society" and (level != "low" or rng.random() < 0.3):
         if rng.random() < 0.93:  # a few medium/high-risk people without anyone: the KPI shows it
             role = rng.choice(list(WORKER_TITLES))
-            services.assign(
+            registry.assign(
                 None,
                 person,
                 responsible_name=names.person(),
@@ -186,7 +187,7 @@ def _history(rng, names: Names, person: Person, today: datetime.date) -> None:
             )
     if rng.random() < 0.06:
         identified = _day(rng, found, today)
-        services.flag_sick_disabled(
+        registry.flag_sick_disabled(
             None,
             person,
             condition=rng.choice(CONDITIONS),
@@ -244,8 +245,8 @@ def load_demo_control(today: datetime.date | None = None) -> int:
 
 def _close_old_follow_ups(today: datetime.date) -> None:
     """What the rules raised long ago has been dealt with; the recent ones are still open."""
-    from .followups import close_follow_up
     from .models import FollowUp, FollowUpKind, FollowUpStatus
+    from .services.followups import close_follow_up
 
     old = FollowUp.objects.filter(
         status=FollowUpStatus.OPEN,

@@ -1,6 +1,8 @@
 """The control area's lists, parsed once (``jindu.core.filters``): the person list, the
 follow-ups and the file-access log read the same FilterSet on the page, in the Excel export
-and over the API, and the FilterSet hands the values to the list's selector."""
+and over the API, and the FilterSet hands the values to the list's selector. The API's lists
+of a person's records (``?person=`` and the list's own code) are FilterSets too, so
+drf-spectacular documents their parameters from them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, RecordFilter, SelectorFilterSet
+from jindu.core.filters import (
+    CodeFilter,
+    IdFilter,
+    RecordFilter,
+    SelectorFilterSet,
+    list_filterset,
+)
 from jindu.core.scoping import VIEW
 from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
@@ -18,14 +26,27 @@ from jindu.orgs.models import OrgUnit, UnitLevel
 from . import selectors
 from .models import (
     AccessReason,
+    ContactLog,
+    ControlAssignment,
+    ControlOrder,
     FileAccess,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    LeaveRequest,
+    LeaveStatus,
     OrderKind,
     Person,
     PersonStatus,
+    RelapseReport,
+    RelapseStatus,
+    ResidenceChange,
+    RiskAssessment,
     RiskLevel,
+    SickDisabled,
+    StatusChange,
+    TestResult,
+    UrineTest,
 )
 from .policy import control_policy
 from .selectors import RESIDENCE_LEVELS
@@ -130,3 +151,26 @@ class FileAccessFilter(SelectorFilterSet):
 
     def select(self, queryset, *, user=None, **values):
         return selectors.file_accesses(self.user, base=queryset, opened_by=user, **values)
+
+
+# ---------------------------------------------------------------- the API's other lists
+
+
+def _of_person(model, **filters):
+    """A list of one kind of a person's records: ``?person=`` (whose file must be open, as
+    ``api.viewsets.PersonFileRequired`` checks) and the list's own codes."""
+    return list_filterset(model, person=IdFilter(), **filters)
+
+
+RiskAssessmentFilter = _of_person(RiskAssessment)
+ControlOrderFilter = _of_person(ControlOrder, kind=df.ChoiceFilter(choices=OrderKind.choices))
+ControlAssignmentFilter = _of_person(ControlAssignment)
+StatusChangeFilter = _of_person(StatusChange)
+SickDisabledFilter = _of_person(SickDisabled)
+UrineTestFilter = _of_person(UrineTest, result=df.ChoiceFilter(choices=TestResult.choices))
+LeaveRequestFilter = _of_person(LeaveRequest, status=df.ChoiceFilter(choices=LeaveStatus.choices))
+ContactLogFilter = _of_person(ContactLog)
+ResidenceChangeFilter = _of_person(ResidenceChange)
+RelapseReportFilter = list_filterset(
+    RelapseReport, status=df.ChoiceFilter(choices=RelapseStatus.choices)
+)

@@ -7,8 +7,8 @@ from jindu.core.registry import home_action, home_tile, menu_entry
 from jindu.core.roles import Role
 from jindu.core.scoping import VIEW
 
-from . import relapse
 from .models import FollowUp, FollowUpStatus, RelapseReport, RelapseStatus, works_on_control
+from .services import relapse
 
 
 @menu_entry(50, "control")

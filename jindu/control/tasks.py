@@ -9,7 +9,7 @@ from jindu.core.schedule import daily
 @task()
 def find_unreported_orders(run_date: str) -> int:
     """条例第十四条: community orders not reported to within 15 days count as refusal."""
-    from .orders import check_reports
+    from .services.orders import check_reports
 
     return len(check_reports(None, datetime.date.fromisoformat(run_date)))
 
@@ -18,7 +18,7 @@ def find_unreported_orders(run_date: str) -> int:
 @task()
 def mark_overdue_leave(run_date: str) -> int:
     """条例第十九、二十条: leave not returned from after its last day becomes overdue."""
-    from .leave import mark_overdue_leaves
+    from .services.leave import mark_overdue_leaves
 
     return mark_overdue_leaves(None, datetime.date.fromisoformat(run_date))
 
@@ -27,7 +27,7 @@ def mark_overdue_leave(run_date: str) -> int:
 @task()
 def review_three_clean_years(run_date: str) -> int:
     """条例第七条: put people who may have reached three clean years to a person to confirm."""
-    from .followups import review_all_abstinence
+    from .services.followups import review_all_abstinence
 
     return review_all_abstinence(None, datetime.date.fromisoformat(run_date))
 
@@ -36,7 +36,7 @@ def review_three_clean_years(run_date: str) -> int:
 @task()
 def find_unreported_moves(run_date: str) -> int:
     """条例第二十二条: after a move under a community order, report within the policy's days."""
-    from .moves import check_move_reports
+    from .services.moves import check_move_reports
 
     return check_move_reports(None, datetime.date.fromisoformat(run_date))
 
@@ -50,7 +50,7 @@ def _register_roster_job():
 
     @job_runner("control.roster", template="control/roster_result.html")
     def run_roster(job, progress):
-        from .roster import import_roster
+        from .roster.importer import import_roster
 
         report = import_roster(
             job.user,

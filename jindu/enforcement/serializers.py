@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jindu.api.base import ScopedRelatedField, call_service
+from jindu.control.api.serializers import CodeField, MaskedField
 from jindu.control.models import Person
-from jindu.control.serializers import CodeField, MaskedField
 from jindu.orgs.models import OrgUnit
 
 from . import services

@@ -4,7 +4,8 @@ through the services (so validation and the audit trail run too)."""
 import datetime
 import itertools
 
-from jindu.control import rules, services
+from jindu.control import rules
+from jindu.control.services import registry
 
 D = datetime.date
 _sequence = itertools.count(100)
@@ -32,4 +33,4 @@ def person(world, actor=None, *, unit=None, name="张测试", male=True, **extra
         "phone": "13812345678",
     }
     data.update(extra)
-    return services.register_person(actor, **data)
+    return registry.register_person(actor, **data)

@@ -289,7 +289,7 @@ def test_the_relapse_report_workflow(world, api_as):
 
 def test_a_grid_worker_sees_only_their_own_reports(world, api_as):
     from jindu.accounts import services as accounts
-    from jindu.control import relapse
+    from jindu.control.services import relapse
 
     other = accounts.create_user(
         None,
@@ -427,7 +427,7 @@ def test_township_b_cannot_read_or_decide_township_a_leave(world, api_as):
 
 
 def test_follow_ups_are_listed_and_closed(world, api_as):
-    from jindu.control import orders
+    from jindu.control.services import orders
 
     p = person(world)
     orders.record_test(world.users["township_a"], p, date=D(2021, 4, 1), result="positive")
@@ -459,10 +459,10 @@ def test_follow_ups_are_listed_and_closed(world, api_as):
     "persona", ["township_a", "township_b", "leader", "station_a", "grid_a", "member"]
 )
 def test_the_file_access_log_is_the_office_s_alone(world, api_as, persona):
-    from jindu.control import services
+    from jindu.control.services import registry
 
     p = person(world)
-    services.open_file(world.users["township_a"], p, reason="control_work", note="走访前核对")
+    registry.open_file(world.users["township_a"], p, reason="control_work", note="走访前核对")
     assert api_as(world.users[persona]).get("/api/v1/file-access-log/").status_code == 403
     office = api_as(world.users["office_admin"])
     log = office.get(f"/api/v1/file-access-log/?person={p.pk}").json()
@@ -478,3 +478,39 @@ def test_the_file_access_log_is_the_office_s_alone(world, api_as, persona):
     assert (
         office.get(f"/api/v1/file-access-log/?user={world.users['leader'].pk}").json()["count"] == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("control-orders", "kind"),
+        ("urine-tests", "result"),
+        ("leave-requests", "status"),
+        ("relapse-reports", "status"),
+    ],
+)
+def test_a_list_filters_by_its_code_and_refuses_an_unknown_one_naming_it(world, api_as, path, name):
+    """The lists' parameters are their FilterSets' (control.filters), as documented."""
+    p = person(world)
+    api = api_as(world.users["township_a"])
+    open_file(api, p.pk)
+    bad = api.get(f"/api/v1/{path}/?{name}=maybe")
+    assert bad.status_code == 400 and name in bad.json()["errors"], bad.content
+    assert api.get(f"/api/v1/{path}/?person={p.pk}&{name}=").status_code == 200
+
+
+def test_a_list_of_a_persons_records_shows_that_person_only(world, api_as):
+    api = api_as(world.users["township_a"])
+    first, second = person(world), person(world)
+    for p in (first, second):
+        open_file(api, p.pk)
+        created = api.post(
+            "/api/v1/urine-tests/",
+            {"person": p.pk, "date": "2021-02-01", "result": "negative"},
+            format="json",
+        )
+        assert created.status_code == 201, created.content
+    listed = api.get(f"/api/v1/urine-tests/?person={first.pk}&result=negative").json()
+    assert [row["person"] for row in listed["results"]] == [first.pk]
+    assert api.get(f"/api/v1/urine-tests/?person={first.pk}&result=positive").json()["count"] == 0
+    assert api.get("/api/v1/urine-tests/").json()["count"] == 2

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from jindu.audit.models import AuditEvent
-from jindu.control import contacts, orders, services
 from jindu.control.models import ContactLog, ControlOrder, Person, ResidenceChange
+from jindu.control.services import contacts, orders, registry
 from jindu.core.errors import Refused
 
 from . import factories
@@ -119,7 +119,7 @@ def test_page_and_api_agree_on_where_a_person_may_move(world, client, api_as, ta
     assert ResidenceChange.objects.count() == (2 if allowed else 0)
     if not allowed:  # the rule is the service's, whoever calls it
         with pytest.raises(Refused):
-            services.move_residence(
+            registry.move_residence(
                 world.users["township_a"], by_api, residence_unit=unit, date=D(2024, 3, 1)
             )
 
@@ -129,7 +129,7 @@ def test_page_and_api_attribute_a_contact_to_the_current_assignment(world, clien
     by_api = factories.person(world, name="张接口")
     actor = world.users["township_a"]
     for p in (by_page, by_api):
-        services.assign(
+        registry.assign(
             actor,
             p,
             start_date=D(2023, 1, 1),

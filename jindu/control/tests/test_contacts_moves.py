@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from jindu.control import orders, services
 from jindu.control.models import ContactLog
+from jindu.control.services import orders, registry
 from jindu.control.tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +20,13 @@ def _moved_under_detox(world):
     orders.record_order(
         actor, p, kind="community_detox", decision_date=D(2021, 1, 1), reported_date=D(2021, 1, 5)
     )
-    return p, services.move_residence(actor, p, residence_unit=world.village_b, date=D(2021, 3, 1))
+    return p, registry.move_residence(actor, p, residence_unit=world.village_b, date=D(2021, 3, 1))
 
 
 def test_a_visit_is_logged_on_the_file_for_the_responsible_worker(world, client):
     actor = world.users["township_a"]
     p = person(world)
-    services.assign(
+    registry.assign(
         actor,
         p,
         responsible_name="李社工",

@@ -5,7 +5,7 @@ import pytest
 
 from jindu.accounts import services as accounts
 from jindu.audit.models import AuditAction, AuditEvent
-from jindu.control import orders
+from jindu.control.services import orders
 
 from .factories import D, person
 from .test_api import open_file

@@ -4,8 +4,8 @@ FilterSet and read the same selector, so the same query gives the same rows."""
 import pytest
 from django.urls import reverse
 
-from jindu.control import orders, services
 from jindu.control.models import FileAccess, FollowUp
+from jindu.control.services import orders, registry
 
 from . import factories
 from .factories import D
@@ -17,7 +17,7 @@ def people(world):
     a = factories.person(world, name="张甲")
     b = factories.person(world, name="李乙")
     c = factories.person(world, name="王丙", unit=world.grid_a)
-    services.change_status(actor, b, status="in_custody", date=D(2024, 2, 1))
+    registry.change_status(actor, b, status="in_custody", date=D(2024, 2, 1))
     orders.record_test(actor, a, date=D(2024, 3, 1), result="positive")
     orders.record_test(actor, c, date=D(2024, 3, 1), result="missed")
     return a, b, c
@@ -61,7 +61,7 @@ def test_an_invalid_page_filter_is_shown_and_ignored(world, people, client):
 
 @pytest.mark.parametrize("kind", ["", "test_result"])
 def test_follow_ups_page_and_api_agree(world, people, client, api_as, kind):
-    from jindu.control import services as control_services
+    from jindu.control.services import registry as control_services
 
     by_name = {p.pk: p.name for p in people}
     query = {"kind": kind} if kind else {}
@@ -81,7 +81,7 @@ def test_follow_ups_page_and_api_agree(world, people, client, api_as, kind):
 def test_the_access_log_page_and_api_agree(world, people, client, api_as):
     a, b, _c = people
     for person, reason in ((a, "control_work"), (b, "statistics")):
-        services.open_file(world.users["station_a"], person, reason=reason)
+        registry.open_file(world.users["station_a"], person, reason=reason)
     client.force_login(world.users["office_admin"])
     office = api_as(world.users["office_admin"])
     for query in ({"reason": "statistics"}, {"person_name": "张"}, {}):

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from jindu.control import orders, services, tasks
+from jindu.control import tasks
 from jindu.control.models import FollowUp
+from jindu.control.services import orders, registry
 from jindu.control.tests.factories import person
 from jindu.core.errors import NotAllowed
 from jindu.supervision.models import Notification
@@ -38,7 +39,7 @@ def test_a_follow_up_notifies_the_township_and_the_responsible_worker_without_na
 ):
     actor = world.users["township_a"]
     p = person(world, name="王某某")
-    services.assign(
+    registry.assign(
         actor,
         p,
         responsible_name="李社工",
@@ -54,14 +55,14 @@ def test_a_follow_up_notifies_the_township_and_the_responsible_worker_without_na
 
 
 def test_after_a_move_under_a_community_order_the_report_is_due_and_chased_once(world):
-    from jindu.control import moves
+    from jindu.control.services import moves
 
     actor = world.users["township_a"]
     p = person(world)
     orders.record_order(
         actor, p, kind="community_detox", decision_date=D(2021, 1, 1), reported_date=D(2021, 1, 5)
     )
-    move = services.move_residence(actor, p, residence_unit=world.village_b, date=D(2021, 3, 1))
+    move = registry.move_residence(actor, p, residence_unit=world.village_b, date=D(2021, 3, 1))
     assert move.report_due == D(2021, 3, 16)
     assert move.basis == ["戒毒条例第二十二条"]
     assert tasks.find_unreported_moves.call("2021-03-16") == 0
@@ -78,11 +79,11 @@ def test_after_a_move_under_a_community_order_the_report_is_due_and_chased_once(
 
 
 def test_a_move_without_a_running_community_order_owes_no_report(world):
-    from jindu.control import moves
+    from jindu.control.services import moves
     from jindu.core.errors import Refused
 
     p = person(world)
-    move = services.move_residence(
+    move = registry.move_residence(
         world.users["township_a"], p, residence_unit=world.village_b, date=D(2021, 3, 1)
     )
     assert move.report_due is None
@@ -91,13 +92,13 @@ def test_a_move_without_a_running_community_order_owes_no_report(world):
 
 
 def test_visits_and_conversations_are_logged_by_whoever_may_change_the_file(world):
-    from jindu.control import contacts
     from jindu.control.models import ContactLog
+    from jindu.control.services import contacts
     from jindu.core.errors import Refused
 
     actor = world.users["township_a"]
     p = person(world)
-    assignment = services.assign(
+    assignment = registry.assign(
         actor,
         p,
         responsible_name="李社工",
@@ -129,7 +130,7 @@ def test_an_account_that_may_not_open_the_file_cannot_be_made_responsible(world)
     p = person(world)
     for outsider in ("grid_a", "township_b", "member"):
         with pytest.raises(Refused) as error:
-            services.assign(
+            registry.assign(
                 world.users["township_a"],
                 p,
                 responsible_name="某人",
@@ -141,7 +142,7 @@ def test_an_account_that_may_not_open_the_file_cannot_be_made_responsible(world)
 
 
 def test_the_home_page_counts_the_control_work_waiting_in_the_users_area(world, client):
-    from jindu.control import relapse
+    from jindu.control.services import relapse
 
     p = person(world)
     orders.record_test(world.users["township_a"], p, date=D(2021, 2, 1), result="missed")

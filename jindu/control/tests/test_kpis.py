@@ -32,8 +32,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jindu.control import followups, orders, rules, selectors, services
+from jindu.control import rules, selectors
 from jindu.control.policy import control_policy
+from jindu.control.services import followups, orders, registry
 
 from .factories import D, person
 
@@ -50,10 +51,10 @@ def build(world):
         return p[key]
 
     def risk(key, date, level):
-        services.assess_risk(a, p[key], date=date, level=level, factors=["风险因素"])
+        registry.assess_risk(a, p[key], date=date, level=level, factors=["风险因素"])
 
     def assign(key, start, end=None):
-        services.assign(
+        registry.assign(
             a,
             p[key],
             responsible_name=f"{key}社工",
@@ -69,27 +70,27 @@ def build(world):
     risk("P1", D(2021, 3, 1), "high")
     assign("P1", D(2021, 3, 1))
     order("P1", "community_detox", D(2021, 2, 1), reported_date=D(2021, 2, 10))
-    sick = services.flag_sick_disabled(
+    sick = registry.flag_sick_disabled(
         a, p["P1"], condition="艾滋病", identified_date=D(2021, 1, 1)
     )
-    services.record_admission(a, sick, admitted_date=D(2021, 2, 1))
+    registry.record_admission(a, sick, admitted_date=D(2021, 2, 1))
 
     add("P2")
     risk("P2", D(2021, 2, 1), "medium")
     assign("P2", D(2021, 1, 1), D(2021, 6, 30))
     order("P2", "community_rehab", D(2021, 3, 1), reported_date=D(2021, 3, 17))
-    services.flag_sick_disabled(a, p["P2"], condition="肢体残疾", identified_date=D(2021, 1, 1))
+    registry.flag_sick_disabled(a, p["P2"], condition="肢体残疾", identified_date=D(2021, 1, 1))
 
     add("P3")
     risk("P3", D(2021, 1, 1), "low")
     risk("P3", D(2022, 2, 1), "high")
     order("P3", "community_detox", D(2021, 12, 20))
-    services.flag_sick_disabled(a, p["P3"], condition="重病", identified_date=D(2022, 1, 10))
+    registry.flag_sick_disabled(a, p["P3"], condition="重病", identified_date=D(2022, 1, 10))
 
     add("P4")
     risk("P4", D(2021, 1, 1), "high")
-    services.change_status(s, p["P4"], date=D(2021, 10, 1), status="in_custody")
-    services.flag_sick_disabled(a, p["P4"], condition="重病", identified_date=D(2021, 1, 1))
+    registry.change_status(s, p["P4"], date=D(2021, 10, 1), status="in_custody")
+    registry.flag_sick_disabled(a, p["P4"], condition="重病", identified_date=D(2021, 1, 1))
 
     add("P5", first_found_date=D(2014, 6, 1))
     risk("P5", D(2020, 1, 1), "high")
@@ -112,8 +113,8 @@ def build(world):
 
     add("P10")
     order("P10", "compulsory_isolation", D(2021, 6, 1))
-    sick = services.flag_sick_disabled(a, p["P10"], condition="重病", identified_date=D(2021, 7, 1))
-    services.record_admission(a, sick, admitted_date=D(2022, 1, 3))
+    sick = registry.flag_sick_disabled(a, p["P10"], condition="重病", identified_date=D(2021, 7, 1))
+    registry.record_admission(a, sick, admitted_date=D(2022, 1, 3))
 
     add("P11")
     o = order("P11", "compulsory_isolation", D(2021, 12, 30))
@@ -126,9 +127,9 @@ def build(world):
 
     b = world.users["township_b"]
     p["B1"] = person(world, b, unit=world.village_b, name="钱测试乙")
-    services.assess_risk(b, p["B1"], date=D(2021, 1, 1), level="high", factors=["x"])
+    registry.assess_risk(b, p["B1"], date=D(2021, 1, 1), level="high", factors=["x"])
     orders.record_order(b, p["B1"], kind="compulsory_isolation", decision_date=D(2021, 3, 1))
-    services.flag_sick_disabled(b, p["B1"], condition="重病", identified_date=D(2021, 1, 1))
+    registry.flag_sick_disabled(b, p["B1"], condition="重病", identified_date=D(2021, 1, 1))
     return p
 
 

@@ -18,8 +18,9 @@ import datetime
 
 import pytest
 
-from jindu.control import orders, rules, selectors, services
+from jindu.control import rules, selectors
 from jindu.control.policy import control_policy
+from jindu.control.services import orders, registry
 
 from .factories import D, person
 
@@ -165,8 +166,8 @@ def test_people_are_counted_where_they_lived_on_the_as_of_date(world):
     station, office = world.users["station_a"], world.users["office_admin"]
     a = world.users["township_a"]
     someone = person(world, name="丁")
-    services.assess_risk(a, someone, date=D(2021, 2, 1), level="high", factors=["风险因素"])
-    services.assign(
+    registry.assess_risk(a, someone, date=D(2021, 2, 1), level="high", factors=["风险因素"])
+    registry.assign(
         a,
         someone,
         responsible_name="丁社工",
@@ -180,7 +181,7 @@ def test_people_are_counted_where_they_lived_on_the_as_of_date(world):
         decision_date=D(2021, 3, 1),
         reported_date=D(2021, 3, 5),
     )
-    services.move_residence(office, someone, residence_unit=world.village_b, date=D(2022, 3, 1))
+    registry.move_residence(office, someone, residence_unit=world.village_b, date=D(2022, 3, 1))
     y2021 = (D(2021, 1, 1), D(2021, 12, 31))
     in_a = selectors.control_kpis(office, world.township_a, *y2021)
     in_b = selectors.control_kpis(office, world.township_b, *y2021)
@@ -203,8 +204,8 @@ def test_the_day_of_the_move_counts_at_the_new_place(world):
     office = world.users["office_admin"]
     a = world.users["township_a"]
     someone = person(world, name="戊")
-    services.assess_risk(a, someone, date=D(2021, 2, 1), level="medium", factors=["风险因素"])
-    services.move_residence(office, someone, residence_unit=world.village_b, date=D(2021, 6, 1))
+    registry.assess_risk(a, someone, date=D(2021, 2, 1), level="medium", factors=["风险因素"])
+    registry.move_residence(office, someone, residence_unit=world.village_b, date=D(2021, 6, 1))
     before = (D(2021, 1, 1), D(2021, 5, 31))
     on = (D(2021, 1, 1), D(2021, 6, 1))
     assert parts(selectors.control_kpis(office, world.township_a, *before), RISK) == (0, 1, 0)

@@ -4,9 +4,10 @@ follow-ups and proposals for a person to decide, each with its article."""
 import pytest
 
 from jindu.audit.models import AuditEvent
-from jindu.control import followups, orders, selectors, services
-from jindu.control import leave as leaves
+from jindu.control import selectors
 from jindu.control.models import ControlOrder, FollowUp, LeaveRequest, Person
+from jindu.control.services import followups, orders, registry
+from jindu.control.services import leave as leaves
 from jindu.core.errors import Conflict, NotAllowed, Refused
 
 from .factories import D, person
@@ -288,7 +289,7 @@ def test_overdue_tests_are_listed_for_the_township_and_the_responsible_worker(wo
     q = person(world, name="李测试")
     detox(actor, p)
     detox(actor, q)
-    services.assign(
+    registry.assign(
         actor,
         p,
         responsible_name="王社工",

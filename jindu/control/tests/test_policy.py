@@ -184,7 +184,7 @@ def test_the_rectification_rule_books_do_not_see_this_file():
 def test_a_revised_rule_book_changes_new_orders_only(world, settings, tmp_path):
     """ControlOrder.policy_id is honoured: an order keeps the rules of the book that decided
     it; only orders decided after the revision is in force follow the new numbers."""
-    from jindu.control import orders
+    from jindu.control.services import orders
     from jindu.core.errors import Conflict
 
     from .factories import D, person
@@ -255,7 +255,7 @@ def test_one_vocabulary_the_pages_show_the_rule_books_names(settings):
 def test_a_dated_value_applies_from_its_date_to_records_of_that_date(world, settings, tmp_path):
     """One book, a number revised from a date on (OpenFisca style): an order is read on its
     own decision date, so an order decided before the change keeps the earlier number."""
-    from jindu.control import orders
+    from jindu.control.services import orders
     from jindu.core.errors import Conflict
 
     from .factories import D, person

@@ -7,8 +7,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from jindu.audit.models import AlertKind, AuditAction, AuditEvent, SecurityAlert
-from jindu.control import roster, services
 from jindu.control.models import Person
+from jindu.control.roster import importer as roster
+from jindu.control.services import registry
 from jindu.control.tests import factories
 from jindu.control.tests.test_roster import row, xlsx
 
@@ -32,7 +33,7 @@ def test_the_api_refusal_does_not_confirm_and_is_audited_by_keyed_hash(world, ap
     assert body["existing"] is None
     text = str(body)
     assert "registered" not in text and "登记" not in text and "already" not in text
-    assert body["detail"] == str(services.DuplicatePerson(None).message)
+    assert body["detail"] == str(registry.DuplicatePerson(None).message)
     event = refusals(outsider).get()
     assert event.changes["id_hash"] == [other.id_hash]
     assert other.id_number not in str(event.changes)
@@ -43,7 +44,7 @@ def test_repeated_refusals_alert_the_office_once_a_day(world):
     outsider = world.users["township_b"]
     numbers = [factories.person(world, world.users["township_a"]).id_number for _ in range(4)]
     for number in numbers:
-        with pytest.raises(services.DuplicatePerson):
+        with pytest.raises(registry.DuplicatePerson):
             factories.person(world, outsider, unit=world.village_b, id_number=number)
     assert refusals(outsider).count() == 4
     alert = SecurityAlert.objects.get(kind=AlertKind.REGISTRY_PROBE)

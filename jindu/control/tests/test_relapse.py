@@ -3,8 +3,8 @@ covering the township accepts, checks and closes; nobody else handles them."""
 
 import pytest
 
-from jindu.control import relapse
 from jindu.control.models import Finding, FollowUp, RelapseReport, UrineTest
+from jindu.control.services import relapse
 from jindu.core.errors import NotAllowed, Refused
 
 from .factories import D, person

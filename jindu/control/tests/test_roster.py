@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from jindu.audit.models import AuditAction, AuditEvent
-from jindu.control import crypto, roster, services
+from jindu.control import crypto
 from jindu.control.models import Finding, Person, RiskAssessment, StatusChange
+from jindu.control.roster import importer as roster
+from jindu.control.roster import template
+from jindu.control.services import registry
 from jindu.control.tests import factories
 from jindu.core.errors import NotAllowed
 
@@ -57,7 +60,7 @@ def messages(report):
 
 
 def test_the_template_has_the_headers_hints_lists_and_explanations(world):
-    workbook = load_workbook(io.BytesIO(roster.template_bytes()))
+    workbook = load_workbook(io.BytesIO(template.template_bytes()))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == roster.HEADERS
     assert str(sheet["A2"].value).startswith(roster.EXAMPLE_MARK)
@@ -74,7 +77,7 @@ def test_the_template_has_the_headers_hints_lists_and_explanations(world):
 
 
 def test_the_filled_template_imports_cleanly(world):
-    workbook = load_workbook(io.BytesIO(roster.template_bytes()))
+    workbook = load_workbook(io.BytesIO(template.template_bytes()))
     sheet = workbook.worksheets[0]
     good = row(world, 初次发现日期=D(2021, 3, 4), 风险等级="高")
     sheet.append([good.get(title) for title in roster.HEADERS])
@@ -120,7 +123,7 @@ def test_the_filled_template_imports_cleanly(world):
 
 def test_imported_rows_equal_registered_rows_field_by_field(world):
     actor = world.users["township_a"]
-    registered = services.register_person(
+    registered = registry.register_person(
         actor,
         name="吴测试",
         gender="male",
@@ -548,7 +551,7 @@ def test_the_page_refuses_files_beyond_its_limit(world, login, monkeypatch):
 
 
 def test_a_file_with_only_the_example_row_has_no_data(world):
-    report = roster.import_roster(world.users["township_a"], io.BytesIO(roster.template_bytes()))
+    report = roster.import_roster(world.users["township_a"], io.BytesIO(template.template_bytes()))
     assert [e.row for e in report.errors] == [0]
     assert _("The file has no data rows.") in report.errors[0].message
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from jindu.audit.models import AuditEvent
-from jindu.control import crypto, services
+from jindu.control import crypto
 from jindu.control.models import (
     ControlAssignment,
     FileAccess,
@@ -16,6 +16,7 @@ from jindu.control.models import (
     ResidenceChange,
     StatusChange,
 )
+from jindu.control.services import registry
 from jindu.core.errors import Conflict, NotAllowed, Refused
 
 from .factories import D, id_number, person
@@ -67,10 +68,10 @@ def test_identity_and_phone_numbers_are_encrypted_at_rest(world):
 def test_the_keyed_hash_finds_a_person_only_within_scope(world):
     number = id_number(D(1991, 3, 3))
     p = person(world, id_number=number.lower())
-    assert services.find_by_id_number(world.users["township_a"], number) == p
-    assert services.find_by_id_number(world.users["station_a"], number) == p
-    assert services.find_by_id_number(world.users["township_b"], number) is None
-    assert services.find_by_id_number(world.users["grid_a"], number) is None
+    assert registry.find_by_id_number(world.users["township_a"], number) == p
+    assert registry.find_by_id_number(world.users["station_a"], number) == p
+    assert registry.find_by_id_number(world.users["township_b"], number) is None
+    assert registry.find_by_id_number(world.users["grid_a"], number) is None
 
 
 def test_the_hash_depends_on_the_key(settings, monkeypatch):
@@ -133,7 +134,7 @@ def test_invalid_registrations_are_refused_with_the_field(world, change, field):
 def test_a_duplicate_visible_to_the_actor_is_refused_with_its_id(world):
     number = id_number()
     first = person(world, id_number=number)
-    with pytest.raises(services.DuplicatePerson) as error:
+    with pytest.raises(registry.DuplicatePerson) as error:
         person(world, world.users["station_a"], id_number=number, name="重复")
     assert error.value.existing_id == first.pk
     assert error.value.status == 409
@@ -143,7 +144,7 @@ def test_a_duplicate_visible_to_the_actor_is_refused_with_its_id(world):
 def test_a_duplicate_outside_the_actors_area_is_refused_without_a_link(world):
     number = id_number()
     person(world, id_number=number)
-    with pytest.raises(services.DuplicatePerson) as error:
+    with pytest.raises(registry.DuplicatePerson) as error:
         person(world, world.users["township_b"], unit=world.village_b, id_number=number)
     assert error.value.existing_id is None
     # Referred to the office without confirming the registration (issue 16, item 1).
@@ -167,30 +168,30 @@ def test_update_corrects_the_registry_and_rechecks_the_number(world):
     p = person(world)
     other = person(world, name="李测试")
     new_number = id_number(D(1985, 11, 20))
-    services.update_person(world.users["township_a"], p, id_number=new_number, phone="")
+    registry.update_person(world.users["township_a"], p, id_number=new_number, phone="")
     p.refresh_from_db()
     assert p.id_number == new_number and p.birth_date == D(1985, 11, 20)
     assert p.phone_masked == "" and p.phone_hash == ""
-    with pytest.raises(services.DuplicatePerson):
-        services.update_person(world.users["township_a"], p, id_number=other.id_number)
+    with pytest.raises(registry.DuplicatePerson):
+        registry.update_person(world.users["township_a"], p, id_number=other.id_number)
     with pytest.raises(Refused):
-        services.update_person(world.users["township_a"], p, residence_unit=world.village_b)
+        registry.update_person(world.users["township_a"], p, residence_unit=world.village_b)
     with pytest.raises(NotAllowed):
-        services.update_person(world.users["township_b"], p, name="改名")
+        registry.update_person(world.users["township_b"], p, name="改名")
 
 
 def test_status_history_is_kept_and_the_latest_is_current(world):
     p = person(world)
     actor = world.users["station_a"]
-    services.change_status(actor, p, date=D(2021, 3, 1), status="in_custody", reason="刑拘")
-    services.change_status(actor, p, date=D(2020, 6, 1), status="moved_out", reason="补录")
+    registry.change_status(actor, p, date=D(2021, 3, 1), status="in_custody", reason="刑拘")
+    registry.change_status(actor, p, date=D(2020, 6, 1), status="moved_out", reason="补录")
     p.refresh_from_db()
     assert (p.status, p.status_since) == ("in_custody", D(2021, 3, 1))
     assert p.status_changes.count() == 3
     with pytest.raises(Refused):
-        services.change_status(actor, p, date=D(2021, 3, 1), status="abroad")
+        registry.change_status(actor, p, date=D(2021, 3, 1), status="abroad")
     with pytest.raises(Refused):
-        services.change_status(
+        registry.change_status(
             actor, p, date=datetime.date.today() + datetime.timedelta(1), status="deceased"
         )
 
@@ -198,19 +199,19 @@ def test_status_history_is_kept_and_the_latest_is_current(world):
 def test_risk_level_is_the_latest_assessment(world):
     p = person(world)
     actor = world.users["township_a"]
-    services.assess_risk(actor, p, date=D(2021, 1, 1), level="high", factors=["近期复吸"])
-    services.assess_risk(actor, p, date=D(2020, 1, 1), level="low")
+    registry.assess_risk(actor, p, date=D(2021, 1, 1), level="high", factors=["近期复吸"])
+    registry.assess_risk(actor, p, date=D(2020, 1, 1), level="low")
     p.refresh_from_db()
     assert (p.risk_level, p.risk_date) == ("high", D(2021, 1, 1))
     with pytest.raises(Refused) as error:
-        services.assess_risk(actor, p, date=D(2021, 2, 1), level="medium")
+        registry.assess_risk(actor, p, date=D(2021, 2, 1), level="medium")
     assert "factors" in error.value.errors
 
 
 def test_assignments_cannot_overlap_for_the_same_worker_and_role(world):
     p = person(world)
     actor = world.users["township_a"]
-    a = services.assign(
+    a = registry.assign(
         actor,
         p,
         responsible_name="王社工",
@@ -218,18 +219,18 @@ def test_assignments_cannot_overlap_for_the_same_worker_and_role(world):
         start_date=D(2021, 1, 1),
     )
     with pytest.raises(Refused):
-        services.assign(
+        registry.assign(
             actor,
             p,
             responsible_name="王社工",
             responsible_role="social_worker",
             start_date=D(2021, 6, 1),
         )
-    services.assign(
+    registry.assign(
         actor, p, responsible_name="赵民警", responsible_role="police", start_date=D(2021, 6, 1)
     )
-    services.end_assignment(actor, a, end_date=D(2021, 5, 31))
-    services.assign(
+    registry.end_assignment(actor, a, end_date=D(2021, 5, 31))
+    registry.assign(
         actor,
         p,
         responsible_name="王社工",
@@ -238,28 +239,28 @@ def test_assignments_cannot_overlap_for_the_same_worker_and_role(world):
     )
     assert ControlAssignment.objects.filter(person=p).count() == 3
     with pytest.raises(Refused):
-        services.end_assignment(actor, a, end_date=D(2020, 1, 1))
+        registry.end_assignment(actor, a, end_date=D(2020, 1, 1))
 
 
 def test_sick_and_disabled_admission(world):
     p = person(world)
     actor = world.users["township_a"]
-    record = services.flag_sick_disabled(
+    record = registry.flag_sick_disabled(
         actor, p, condition="艾滋病", identified_date=D(2021, 1, 1)
     )
     with pytest.raises(Refused):
-        services.record_admission(actor, record, admitted_date=D(2020, 12, 31))
-    services.record_admission(actor, record, admitted_date=D(2021, 2, 1), admitted_to="县医院")
+        registry.record_admission(actor, record, admitted_date=D(2020, 12, 31))
+    registry.record_admission(actor, record, admitted_date=D(2021, 2, 1), admitted_to="县医院")
     record.refresh_from_db()
     assert (record.admitted_date, record.admitted_to) == (D(2021, 2, 1), "县医院")
 
 
 def test_a_move_to_another_township_moves_the_file_and_its_history(world, api_as):
     p = person(world)
-    services.assess_risk(
+    registry.assess_risk(
         world.users["township_a"], p, date=D(2021, 1, 1), level="medium", factors=["无业"]
     )
-    change = services.move_residence(
+    change = registry.move_residence(
         world.users["township_a"],
         p,
         residence_unit=world.grid_b,
@@ -273,7 +274,7 @@ def test_a_move_to_another_township_moves_the_file_and_its_history(world, api_as
     assert p.risk_assessments.model.objects.restrict(b).filter(person=p).count() == 1
     assert ResidenceChange.objects.restrict(b).filter(person=p).count() == 1
     with pytest.raises(Refused):
-        services.move_residence(b, p, residence_unit=world.grid_b, date=D(2021, 7, 1))
+        registry.move_residence(b, p, residence_unit=world.grid_b, date=D(2021, 7, 1))
 
 
 # ---------------------------------------------------------------- opening a file
@@ -293,7 +294,7 @@ def test_opening_a_file_is_logged_and_only_some_roles_see_full_numbers(
 ):
     p = person(world)
     user = world.users[persona]
-    opened = services.open_file(user, p, reason="control_work")
+    opened = registry.open_file(user, p, reason="control_work")
     assert (opened.id_number == p.id_number) is full_id
     assert opened.id_number in (p.id_number, p.id_masked)
     assert (opened.phone == p.phone) is full_phone
@@ -310,21 +311,21 @@ def test_opening_a_file_is_logged_and_only_some_roles_see_full_numbers(
 def test_opening_needs_a_reason_and_visibility(world):
     p = person(world)
     with pytest.raises(Refused):
-        services.open_file(world.users["township_a"], p, reason="curiosity")
+        registry.open_file(world.users["township_a"], p, reason="curiosity")
     with pytest.raises(Refused) as error:
-        services.open_file(world.users["township_a"], p, reason="other")
+        registry.open_file(world.users["township_a"], p, reason="other")
     assert "note" in error.value.errors
     for persona in ("township_b", "grid_a", "member"):
         with pytest.raises(NotAllowed):
-            services.open_file(world.users[persona], p, reason="case_handling")
+            registry.open_file(world.users[persona], p, reason="case_handling")
     with pytest.raises(NotAllowed):
-        services.open_file(None, p, reason="case_handling")
+        registry.open_file(None, p, reason="case_handling")
     assert FileAccess.objects.count() == 0
 
 
 def test_only_the_office_reviews_the_access_log(world):
     p = person(world)
-    services.open_file(world.users["station_a"], p, reason="case_handling")
+    registry.open_file(world.users["station_a"], p, reason="case_handling")
     assert FileAccess.objects.restrict(world.users["office_admin"]).count() == 1
     for persona in ("station_a", "township_a", "leader", "grid_a"):
         assert FileAccess.objects.restrict(world.users[persona]).count() == 0
@@ -338,6 +339,6 @@ def test_grid_workers_and_member_units_see_no_person(world):
     assert Person.objects.restrict(world.users["leader"]).count() == 1
     assert Person.objects.restrict(world.users["leader"], "change").count() == 0
     with pytest.raises(Conflict.__mro__[1]):  # Refused: NotAllowed for the leader
-        services.change_status(
+        registry.change_status(
             world.users["leader"], Person.objects.get(), date=D(2021, 1, 1), status="deceased"
         )

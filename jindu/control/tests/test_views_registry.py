@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from jindu.audit.models import AuditEvent
-from jindu.control import orders, services
 from jindu.control.models import (
     ControlAssignment,
     ControlOrder,
@@ -22,6 +21,7 @@ from jindu.control.models import (
     UrineTest,
 )
 from jindu.control.policy import control_policy
+from jindu.control.services import orders, registry
 from jindu.control.tests import factories
 
 D = datetime.date
@@ -113,15 +113,15 @@ def test_filters(world, people, client):
     a, _ = people
     user = world.users["township_a"]
     other = factories.person(world, name="王丙", drug_types=["heroin"])
-    services.assess_risk(user, a, date=D(2024, 1, 1), level="high", factors=["无业"])
-    services.assign(
+    registry.assess_risk(user, a, date=D(2024, 1, 1), level="high", factors=["无业"])
+    registry.assign(
         user,
         a,
         responsible_name="社工甲",
         responsible_role="social_worker",
         start_date=D(2024, 1, 1),
     )
-    services.flag_sick_disabled(user, other, condition="残疾", identified_date=D(2024, 1, 1))
+    registry.flag_sick_disabled(user, other, condition="残疾", identified_date=D(2024, 1, 1))
     orders.record_order(
         user, a, kind="community_detox", decision_date=D(2024, 1, 2), reported_date=D(2024, 1, 5)
     )
@@ -221,7 +221,7 @@ def test_duplicate_outside_the_area_says_so_without_a_link(world, people, client
     )
     body = names(response)
     with translation.override("zh-hans"):
-        expected = str(services.DuplicatePerson(None).message)
+        expected = str(registry.DuplicatePerson(None).message)
     assert expected in body
     assert reverse("control:person_detail", args=[b.pk]) not in body
     assert "李乙" not in body
@@ -377,7 +377,7 @@ def test_overdue_tests_and_mine_only(world, people, client):
             decision_date=D(2023, 1, 2),
             reported_date=D(2023, 1, 5),
         )
-    services.assign(
+    registry.assign(
         user,
         a,
         responsible_name="甲镇社工",
@@ -586,7 +586,7 @@ def test_the_list_makes_a_fixed_number_of_queries(world, client):
         for i in range(start, start + n):
             p = factories.person(world, name=f"某{i}")
             orders.record_order(user, p, kind="community_detox", decision_date=D(2024, 1, 2))
-            services.assign(
+            registry.assign(
                 user,
                 p,
                 responsible_name=f"社工{i}",

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from jindu.accounts import services as accounts
-from jindu.control import relapse
 from jindu.control.models import RelapseReport
+from jindu.control.services import relapse
 
 from .factories import D, id_number, person
 

@@ -3,7 +3,8 @@
 A grid worker files a report on a phone and follows the status of their own reports (never
 anything about the person). The police station covering the township sees the reports of
 the townships it covers in its inbox, accepts them, records the check and closes them with
-the outcome; township staff and the office read them. The steps are ``jindu.control.relapse``'s.
+the outcome; township staff and the office read them. The steps are
+``jindu.control.services.relapse``'s.
 """
 
 from django.contrib import messages
@@ -21,8 +22,8 @@ from jindu.core.scoping import VIEW, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit, UnitKind
 
-from .. import relapse, services
 from ..models import RelapseOutcome, RelapseReport, RelapseStatus
+from ..services import registry, relapse
 from . import require_control
 from .relapse_forms import AcceptForm, CheckForm, CloseForm, RelapseFilterForm, RelapseReportForm
 
@@ -145,7 +146,7 @@ def _person_for(request, form, field="id_number"):
     number = (form.cleaned_data.get(field) or "").strip().upper()
     if not number:
         return None, True
-    person = services.find_by_id_number(request.user, number)
+    person = registry.find_by_id_number(request.user, number)
     if person is None:
         form.add_error(field, _("No registered person with this identity number in your area."))
         return None, False

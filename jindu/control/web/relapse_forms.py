@@ -12,7 +12,7 @@ from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from ..models import Person, RelapseKind, RelapseOutcome, RelapseStatus, TestKind, TestResult
-from ..relapse import CHECK_RESULTS
+from ..services.relapse import CHECK_RESULTS
 
 
 class RelapseReportForm(forms.Form):

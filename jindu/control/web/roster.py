@@ -1,7 +1,7 @@
 """The roster import page (吸毒人员名册导入) and its template download.
 
 URL names: ``control:roster_import`` (the page) and ``control:roster_template`` (the .xlsx).
-The import itself is ``jindu.control.roster``; this view only hands it the upload.
+The import itself is ``jindu.control.roster.importer``; this view only hands it the upload.
 """
 
 from django import forms
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from jindu.core import jobs, xlsx
 from jindu.core.views import require_change
 
-from .. import roster
 from ..models import Person
+from ..roster import importer as roster
+from ..roster import template
 
 # Files up to this many rows are checked and imported while the user waits (a few seconds;
 # gunicorn's default 30 s worker timeout is far off); larger files run as a background job
@@ -84,7 +85,7 @@ def roster_import(request):
 def roster_template(request):
     require_change(request.user, Person)
     response = HttpResponse(
-        roster.template_bytes(),
+        template.template_bytes(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'

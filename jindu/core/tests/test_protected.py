@@ -5,8 +5,8 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
-from jindu.control import services
 from jindu.control.models import Person
+from jindu.control.services import registry
 from jindu.control.tests import factories
 from jindu.core import crypto
 from jindu.core.protected import protected_numbers
@@ -48,7 +48,7 @@ def test_rotate_field_key_re_encrypts_in_batches(monkeypatch):
         assert person.id_number == numbers[person.pk]
         assert Fernet(new.encode()).decrypt(person.id_number_encrypted.encode())
         assert person.id_hash == crypto.lookup_hash(numbers[person.pk])
-    found = services.find_by_id_number(world.users["office_admin"], numbers[people[0].pk])
+    found = registry.find_by_id_number(world.users["office_admin"], numbers[people[0].pk])
     assert found == people[0]
 
 

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from jindu.control import orders
+from jindu.control.services import orders
 from jindu.control.tests.factories import person
 from jindu.enforcement import services as enforcement
 from jindu.indicators import rules, selectors, services
@@ -126,7 +126,7 @@ def test_a_urine_test_recomputes_the_persons_township_only(organised):
 
 
 def test_a_person_who_moves_touches_both_townships(organised):
-    from jindu.control import services as control
+    from jindu.control.services import registry as control
 
     world = organised
     p = person(world)
@@ -180,7 +180,7 @@ def test_the_incremental_refresh_after_random_changes_equals_a_full_rebuild(orga
     is the one a full rebuild writes."""
     import random
 
-    from jindu.control import services as control
+    from jindu.control.services import registry as control
     from jindu.prevention import services as prevention
 
     world = organised

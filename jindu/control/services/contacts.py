@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from jindu.core.errors import Refused
 
-from .models import ContactKind, ContactLog, ControlAssignment, Person
-from .services import audit_create, not_before, not_in_future, require_person_change
+from ..models import ContactKind, ContactLog, ControlAssignment, Person
+from .common import audit_create, not_before, not_in_future, require_person_change
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import CHANGE, can, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 
-from .models import (
+from ..models import (
     Person,
     RelapseKind,
     RelapseOutcome,
@@ -25,15 +25,8 @@ from .models import (
     TestKind,
     TestResult,
 )
-from .services import (
-    audit_create,
-    audit_update,
-    may_view_person,
-    not_before,
-    not_in_future,
-    record_finding,
-    snapshot,
-)
+from .common import audit_create, audit_update, may_view_person, not_before, not_in_future, snapshot
+from .registry import record_finding
 
 CHECK_RESULTS = (TestResult.NEGATIVE, TestResult.POSITIVE, TestResult.REFUSED)
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from jindu.core.errors import Conflict, Refused
 
-from . import rules
-from .models import (
+from .. import rules
+from ..models import (
     ControlOrder,
     FollowUp,
     FollowUpKind,
@@ -24,8 +24,8 @@ from .models import (
     TestResult,
     UrineTest,
 )
-from .policy import control_policy
-from .services import (
+from ..policy import control_policy
+from .common import (
     audit_create,
     audit_update,
     may_view_person,

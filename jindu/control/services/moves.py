@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from jindu.core.errors import Refused
 
+from ..models import FollowUpKind, ResidenceChange
+from .common import audit_update, not_before, not_in_future, require_person_change, snapshot
 from .followups import raise_follow_up
-from .models import FollowUpKind, ResidenceChange
-from .services import audit_update, not_before, not_in_future, require_person_change, snapshot
 
 
 @transaction.atomic

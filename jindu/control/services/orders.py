@@ -1,9 +1,9 @@
 """Actions on measures (社区戒毒, 社区康复, 强制隔离戒毒) and tests.
 
-The rules (rules.py) decide deadlines, terms, breaches and proposals; these functions check
-permission, ask the rules, write and audit in one transaction. What calls for action raises
-a follow-up (followups.py); a proposal is never applied by itself — a person decides.
-Leave from the county is in leave.py.
+The rules (``control/rules.py``) decide deadlines, terms, breaches and proposals; these
+functions check permission, ask the rules, write and audit in one transaction. What calls for
+action raises a follow-up (``followups``); a proposal is never applied by itself — a person
+decides. Leave from the county is in ``leave``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from jindu.core.errors import Conflict, Refused
 
-from . import rules
-from .followups import propose_escalation, raise_follow_up
-from .models import (
+from .. import rules
+from ..models import (
     COMMUNITY_KINDS,
     ControlOrder,
     EndKind,
@@ -35,9 +34,9 @@ from .models import (
     TestResult,
     UrineTest,
 )
-from .policy import control_policy, policy_for
-from .selectors import running_community_order
-from .services import (
+from ..policy import control_policy, policy_for
+from ..selectors import running_community_order
+from .common import (
     audit_create,
     audit_update,
     not_before,
@@ -45,6 +44,7 @@ from .services import (
     require_person_change,
     snapshot,
 )
+from .followups import propose_escalation, raise_follow_up
 
 # ---------------------------------------------------------------- orders
 

@@ -24,28 +24,39 @@ from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
-from . import followups, leave, moves, relapse, selectors, services
-from .filters import FileAccessFilter, FollowUpFilter, PersonFilter
-from .models import (
+from .. import selectors
+from ..filters import (
+    ContactLogFilter,
+    ControlAssignmentFilter,
+    ControlOrderFilter,
+    FileAccessFilter,
+    FollowUpFilter,
+    LeaveRequestFilter,
+    PersonFilter,
+    RelapseReportFilter,
+    ResidenceChangeFilter,
+    RiskAssessmentFilter,
+    SickDisabledFilter,
+    StatusChangeFilter,
+    UrineTestFilter,
+)
+from ..models import (
     ContactLog,
     ControlAssignment,
     ControlOrder,
     FileAccess,
     FollowUp,
     LeaveRequest,
-    LeaveStatus,
-    OrderKind,
     Person,
     RelapseReport,
-    RelapseStatus,
     ResidenceChange,
     RiskAssessment,
     SickDisabled,
     StatusChange,
-    TestResult,
     UrineTest,
     works_on_control,
 )
+from ..services import followups, leave, moves, registry, relapse
 from .serializers import (
     ContactLogSerializer,
     ControlAssignmentSerializer,
@@ -120,15 +131,15 @@ class PersonFileRequired:
         if self._integration():
             return queryset
         person = int_param(self.request, "person")
-        if person is not None and not services.has_open_file(self.request.user, person):
+        if person is not None and not registry.has_open_file(self.request.user, person):
             if Person.objects.restrict(self.request.user).filter(pk=person).exists():
                 raise file_not_open(person)
-        return queryset.filter(person_id__in=services.open_person_ids(self.request.user))
+        return queryset.filter(person_id__in=registry.open_person_ids(self.request.user))
 
     def get_object(self):
         obj = super().get_object()
         if self.request.method in ("GET", "HEAD") and not self._integration():
-            if not services.has_open_file(self.request.user, obj.person_id):
+            if not registry.has_open_file(self.request.user, obj.person_id):
                 raise file_not_open(obj.person_id)
         return obj
 
@@ -143,15 +154,6 @@ class PersonFileRequired:
         ):
             self._log_integration_read()
         return response
-
-
-def _by_person(viewset, queryset):
-    if (person := int_param(viewset.request, "person")) is not None:
-        queryset = queryset.filter(person_id=person)
-    return queryset
-
-
-PERSON_PARAM = OpenApiParameter("person", OpenApiTypes.INT)
 
 
 @extend_schema_view(
@@ -194,7 +196,7 @@ class PersonViewSet(CreateUpdateViewSet):
         `{"id_number"}` → the matching person within your area (a list of 0 or 1)."""
         body = PersonLookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        found = services.find_by_id_number(request.user, body.validated_data["id_number"])
+        found = registry.find_by_id_number(request.user, body.validated_data["id_number"])
         people = [found] if found is not None else []
         return Response(self.get_serializer(people, many=True).data)
 
@@ -203,7 +205,7 @@ class PersonViewSet(CreateUpdateViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             person = serializer.save()
-        except services.DuplicatePerson as exc:
+        except registry.DuplicatePerson as exc:
             return Response(
                 {"detail": str(exc.message), "errors": exc.errors, "existing": exc.existing_id},
                 status=status.HTTP_409_CONFLICT,
@@ -218,7 +220,7 @@ class PersonViewSet(CreateUpdateViewSet):
         body = FileOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         opened = call_service(
-            services.open_file,
+            registry.open_file,
             request.user,
             person,
             reason=body.validated_data["reason"],
@@ -233,26 +235,21 @@ class PersonViewSet(CreateUpdateViewSet):
         person = self.get_object()
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        call_service(services.move_residence, request.user, person, **body.validated_data)
+        call_service(registry.move_residence, request.user, person, **body.validated_data)
         person.refresh_from_db()
         return Response(PersonSerializer(person, context={"request": request}).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class RiskAssessmentViewSet(PersonFileRequired, CreateViewSet):
     """Risk assessments; a person's current level is the latest one's."""
 
     queryset = RiskAssessment.objects.all()
     serializer_class = RiskAssessmentSerializer
-
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
+    filter_backends = [FilterSetBackend]
+    filterset_class = RiskAssessmentFilter
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[PERSON_PARAM, OpenApiParameter("kind", OpenApiTypes.STR, enum=OrderKind.values)]
-    ),
     partial_update=extend_schema(
         description="Record the report or execution (`reported_date`, `executed_date`, "
         "`not_executed_reason`, `agreement_signed_date`, `working_group`), or the end "
@@ -264,85 +261,54 @@ class ControlOrderViewSet(PersonFileRequired, CreateUpdateViewSet):
 
     queryset = ControlOrder.objects.all()
     serializer_class = ControlOrderSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if kind := choice_param(self.request, "kind", OrderKind.values):
-            queryset = queryset.filter(kind=kind)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = ControlOrderFilter
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ControlAssignmentViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Who is responsible for each person, from when to when (PATCH `end_date` to end)."""
 
     queryset = ControlAssignment.objects.all()
     serializer_class = ControlAssignmentSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = ControlAssignmentFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class StatusChangeViewSet(PersonFileRequired, CreateViewSet):
     """The history of each person's status; a new row changes the current status."""
 
     queryset = StatusChange.objects.all()
     serializer_class = StatusChangeSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = StatusChangeFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class SickDisabledViewSet(PersonFileRequired, CreateUpdateViewSet):
     """Sick and disabled persons (涉毒病残); PATCH `admitted_date` records the admission."""
 
     queryset = SickDisabled.objects.all()
     serializer_class = SickDisabledSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = SickDisabledFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("result", OpenApiTypes.STR, enum=TestResult.values),
-        ]
-    )
-)
 class UrineTestViewSet(PersonFileRequired, CreateViewSet):
     """Urine and hair tests. A positive, refused or missed test raises a follow-up."""
 
     queryset = UrineTest.objects.all()
     serializer_class = UrineTestSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if result := choice_param(self.request, "result", TestResult.values):
-            queryset = queryset.filter(result=result)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = UrineTestFilter
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=RelapseStatus.values)]
-    )
-)
 class RelapseReportViewSet(CreateViewSet):
     """Grid relapse reports: a grid worker submits (and sees only their own reports' status);
     the police station covering the township accepts, checks and closes them."""
 
     queryset = RelapseReport.objects.all()
     serializer_class = RelapseReportSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if status_ := choice_param(self.request, "status", RelapseStatus.values):
-            queryset = queryset.filter(status=status_)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = RelapseReportFilter
 
     def _respond(self, report):
         return Response(self.get_serializer(report).data)
@@ -390,12 +356,6 @@ class RelapseReportViewSet(CreateViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PERSON_PARAM,
-            OpenApiParameter("status", OpenApiTypes.STR, enum=LeaveStatus.values),
-        ]
-    ),
     create=extend_schema(
         description="Request leave from the county (条例第十九条). Three days or more need "
         "approval in advance (status `requested`); a shorter absence is recorded as approved."
@@ -408,12 +368,8 @@ class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = LeaveRequest.objects.all()
     serializer_class = LeaveRequestSerializer
-
-    def get_queryset(self):
-        queryset = _by_person(self, super().get_queryset())
-        if status_ := choice_param(self.request, "status", LeaveStatus.values):
-            queryset = queryset.filter(status=status_)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = LeaveRequestFilter
 
     def _respond(self, leave_request):
         return Response(self.get_serializer(leave_request).data)
@@ -472,27 +428,23 @@ class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
         )
 
 
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ContactLogViewSet(PersonFileRequired, CreateViewSet):
     """Visits and conversations of the responsible workers (帮教走访、谈话)."""
 
     queryset = ContactLog.objects.all()
     serializer_class = ContactLogSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = ContactLogFilter
 
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
 
-
-@extend_schema_view(list=extend_schema(parameters=[PERSON_PARAM]))
 class ResidenceChangeViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
     """Moves (变更执行地, 条例第二十二条). Recorded with `POST /persons/{id}/move/`; under a
     community order the person reports to the new place by `report_due`."""
 
     queryset = ResidenceChange.objects.all()
     serializer_class = ResidenceChangeSerializer
-
-    def get_queryset(self):
-        return _by_person(self, super().get_queryset())
+    filter_backends = [FilterSetBackend]
+    filterset_class = ResidenceChangeFilter
 
     @extend_schema(request=MoveReportSerializer, responses=ResidenceChangeSerializer)
     @action(detail=True, methods=["post"])

@@ -11,16 +11,11 @@ from django.utils.translation import gettext as _
 
 from jindu.core.errors import Refused
 
-from . import rules
-from .models import (
-    LeaveRequest,
-    LeaveStatus,
-    Person,
-)
-from .orders import check_breach
-from .policy import control_policy
-from .selectors import running_community_order
-from .services import (
+from .. import rules
+from ..models import LeaveRequest, LeaveStatus, Person
+from ..policy import control_policy
+from ..selectors import running_community_order
+from .common import (
     audit_create,
     audit_update,
     not_before,
@@ -29,6 +24,7 @@ from .services import (
     snapshot,
     today,
 )
+from .orders import check_breach
 
 # ---------------------------------------------------------------- leave (条例第十九条)
 

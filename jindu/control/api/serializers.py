@@ -10,8 +10,7 @@ from jindu.api.base import ScopedRelatedField, call_service
 from jindu.core.scoping import scope_for
 from jindu.orgs.models import OrgUnit
 
-from . import contacts, leave, orders, relapse, services
-from .models import (
+from ..models import (
     AccessReason,
     ContactKind,
     ContactLog,
@@ -44,6 +43,7 @@ from .models import (
     TestResult,
     UrineTest,
 )
+from ..services import contacts, leave, orders, registry, relapse
 
 
 def _user(serializer):
@@ -116,7 +116,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def create(self, data):
         return call_service(
-            services.register_person,
+            registry.register_person,
             _user(self),
             name=data["name"],
             gender=data["gender"],
@@ -150,7 +150,7 @@ class PersonSerializer(serializers.ModelSerializer):
             )
         if data.get("id_number") == instance.id_masked:
             data.pop("id_number")  # a PUT echoing the masked number leaves it alone
-        return call_service(services.update_person, _user(self), instance, **data)
+        return call_service(registry.update_person, _user(self), instance, **data)
 
 
 class FileOpenSerializer(serializers.Serializer):
@@ -174,7 +174,7 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "date", "level", "factors", "notes", "assessor_name"]
 
     def create(self, data):
-        return call_service(services.assess_risk, _user(self), data.pop("person"), **data)
+        return call_service(registry.assess_risk, _user(self), data.pop("person"), **data)
 
 
 class ControlOrderSerializer(serializers.ModelSerializer):
@@ -257,7 +257,7 @@ class ControlAssignmentSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, data):
-        return call_service(services.assign, _user(self), data.pop("person"), **data)
+        return call_service(registry.assign, _user(self), data.pop("person"), **data)
 
     def update(self, instance, data):
         for fixed in ("person", "start_date", "responsible_name", "responsible_role"):
@@ -267,7 +267,7 @@ class ControlAssignmentSerializer(serializers.ModelSerializer):
                 )
         if data.get("end_date") and data["end_date"] != instance.end_date:
             instance = call_service(
-                services.end_assignment, _user(self), instance, end_date=data["end_date"]
+                registry.end_assignment, _user(self), instance, end_date=data["end_date"]
             )
         return instance
 
@@ -281,7 +281,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "date", "status", "reason"]
 
     def create(self, data):
-        return call_service(services.change_status, _user(self), data.pop("person"), **data)
+        return call_service(registry.change_status, _user(self), data.pop("person"), **data)
 
 
 class ContactLogSerializer(serializers.ModelSerializer):
@@ -337,7 +337,7 @@ class SickDisabledSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, data):
-        return call_service(services.flag_sick_disabled, _user(self), data.pop("person"), **data)
+        return call_service(registry.flag_sick_disabled, _user(self), data.pop("person"), **data)
 
     def update(self, instance, data):
         for fixed in ("person", "condition", "identified_date"):
@@ -347,7 +347,7 @@ class SickDisabledSerializer(serializers.ModelSerializer):
                 )
         if data.get("admitted_date") and data["admitted_date"] != instance.admitted_date:
             instance = call_service(
-                services.record_admission,
+                registry.record_admission,
                 _user(self),
                 instance,
                 admitted_date=data["admitted_date"],

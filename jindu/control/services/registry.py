@@ -2,8 +2,9 @@
 grade risk, assign responsibility, flag sick or disabled persons, open a file.
 
 Each action takes the acting user first (``None`` for the system), checks permission,
-validates (asking the rules), writes and audits in one transaction. Orders, tests, leave and
-follow-ups are in ``orders.py``; grid relapse reports in ``relapse.py``.
+validates (asking the rules), writes and audits in one transaction. Orders and tests are in
+``orders``, leave in ``leave``, follow-ups in ``followups``; grid relapse reports in
+``relapse`` (all beside this module in ``control/services/``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jindu.audit import context as audit_context
-from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import Conflict, NotAllowed, Refused
 from jindu.core.scoping import CHANGE, VIEW, may_act_on_unit, scope_for
 from jindu.core.search import search_key
 from jindu.orgs.models import OrgUnit
 
-from . import crypto, rules
-from .models import (
+from .. import crypto, rules
+from ..models import (
     FULL_ID_ROLES,
     FULL_PHONE_ROLES,
     AccessReason,
@@ -40,55 +40,18 @@ from .models import (
     SickDisabled,
     StatusChange,
 )
-from .policy import control_policy
-from .selectors import RESIDENCE_LEVELS, move_destinations, running_community_order
-
-# ---------------------------------------------------------------- shared helpers
-
-
-def _snapshot(obj) -> dict:
-    return audit.snapshot(obj, exclude=("password", *getattr(obj, "secret_fields", ())))
-
-
-def audit_create(actor, obj) -> None:
-    audit.record(actor, AuditAction.CREATE, obj, changes=audit.diff({}, _snapshot(obj)))
-
-
-def audit_update(actor, obj, before: dict) -> None:
-    changes = audit.diff(before, _snapshot(obj))
-    if changes:
-        audit.record(actor, AuditAction.UPDATE, obj, changes=changes)
-
-
-def snapshot(obj) -> dict:
-    return _snapshot(obj)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def require_person_change(actor, person: Person) -> None:
-    """The actor may change records about this person (township or police station in whose
-    area the person lives, or the office). ``None`` is the system."""
-    if actor is None:
-        return
-    if not Person.objects.restrict(actor, CHANGE).filter(pk=person.pk).exists():
-        raise NotAllowed()
-
-
-def may_view_person(actor, person_id: int) -> bool:
-    return actor is None or Person.objects.restrict(actor, VIEW).filter(pk=person_id).exists()
-
-
-def not_in_future(value: datetime.date | None, field: str) -> None:
-    if value is not None and value > today():
-        raise Refused(_("The date cannot be in the future."), field=field)
-
-
-def not_before(value: datetime.date | None, earliest: datetime.date | None, field: str, message):
-    if value is not None and earliest is not None and value < earliest:
-        raise Refused(message, field=field)
+from ..policy import control_policy
+from ..selectors import RESIDENCE_LEVELS, move_destinations, running_community_order
+from .common import (
+    audit_create,
+    audit_update,
+    may_view_person,
+    not_before,
+    not_in_future,
+    require_person_change,
+    snapshot,
+    today,
+)
 
 
 def _check_residence(unit: OrgUnit) -> None:
@@ -147,10 +110,9 @@ def note_registry_refusals(actor, digests: list[str], *, source: str) -> None:
     alert the office when one account collects ``REGISTRY_REFUSAL_ALERT_AT`` of them within a
     day. Called outside the refused transaction, so the record survives the rollback."""
     from django.conf import settings
-    from django.utils import timezone
 
     from jindu.audit.alerts import raise_alert
-    from jindu.audit.models import AlertKind, AuditAction, AuditEvent
+    from jindu.audit.models import AlertKind, AuditEvent
     from jindu.audit.services import record
 
     if not digests:
@@ -252,7 +214,8 @@ def clean_registration(
     actor may register in the unit, the unit is a residence, the identity number (GB 11643)
     agrees with sex and birth date, the dates are plausible, the drug types and phone are
     valid. Returns the cleaned values for ``build_person``; raises ``Refused`` naming the
-    field. Shared by ``register_person`` and the Excel roster import (``roster.py``)."""
+    field. Shared by ``register_person`` and the Excel roster import
+    (``control.roster.importer``)."""
     if actor is not None and not may_act_on_unit(actor, CHANGE, Person, residence_unit):
         raise NotAllowed(_("You may not register persons in this unit."))
     _check_residence(residence_unit)
@@ -719,7 +682,6 @@ FILE_GRANT_SECONDS = 30 * 60
 
 def open_person_ids(user):
     """The persons whose file ``user`` opened within the grant time (a queryset of ids)."""
-    from django.utils import timezone
 
     since = timezone.now() - datetime.timedelta(seconds=FILE_GRANT_SECONDS)
     return FileAccess.objects.filter(user=user, at__gte=since).values("person_id")

@@ -1,0 +1,144 @@
+"""The person's file (查询事由): opened with a stated reason, each opening logged, granted for
+30 minutes in the session; what is in it, and the guard that sends a page needing the file to
+the reason page first."""
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jindu.accounts import otp
+from jindu.core.errors import Refused
+from jindu.core.scoping import CHANGE, VIEW, can
+from jindu.core.views import get_scoped_or_404
+
+from .. import forms as f
+from .. import selectors
+from ..models import Person, RelapseReport
+from ..policy import control_policy
+from ..services import followups, registry
+from . import refusal_context, require_control
+
+SESSION_KEY = "control_file_grants"
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """What the opening granted: the numbers as ``open_file`` decided to show them."""
+
+    id_number: str
+    phone: str
+    full_id_number: bool
+    opened_at: float
+
+
+def _grants(request) -> dict:
+    grants = request.session.get(SESSION_KEY, {})
+    now = time.time()
+    return {k: v for k, v in grants.items() if registry.grant_is_open(v.get("at", 0), now)}
+
+
+def _grant(request, person: Person, opened: registry.PersonFile) -> None:
+    grants = _grants(request)
+    grants[str(person.pk)] = {
+        "at": time.time(),
+        "access": opened.access.pk,
+        "full_id": opened.full_id_number,
+        "full_phone": bool(opened.phone) and opened.phone != person.phone_masked,
+    }
+    request.session[SESSION_KEY] = grants
+
+
+def opened_file(request, person: Person) -> OpenedFile | None:
+    grant = _grants(request).get(str(person.pk))
+    if grant is None:
+        return None
+    return OpenedFile(
+        id_number=person.id_number if grant["full_id"] else person.id_masked,
+        phone=person.phone if grant["full_phone"] else person.phone_masked,
+        full_id_number=grant["full_id"],
+        opened_at=grant["at"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_detail(request, pk: int):
+    require_control(request.user)
+    person = get_scoped_or_404(Person, request.user, pk)
+    opened = opened_file(request, person)
+    if opened is not None and opened.full_id_number and otp.recheck_due(request):
+        # A full identity number: the second factor again if the last check is old.
+        return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+    if opened is None or request.method == "POST":
+        form = f.OpenFileForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = registry.open_file(request.user, person, **form.cleaned_data)
+            except Refused as exc:
+                refusal_context(form, exc)
+            else:
+                _grant(request, person, result)
+                target = request.GET.get("next", "")
+                if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                    return redirect(target)
+                return redirect("control:person_detail", pk=person.pk)
+        return render(request, "control/file_open.html", {"person": person, "form": form})
+    return render(request, "control/person_detail.html", _file_context(request, person, opened))
+
+
+def _file_context(request, person: Person, opened: OpenedFile) -> dict:
+    today = timezone.localdate()
+    person = Person.objects.select_related("residence_unit__parent").get(pk=person.pk)
+    policy = control_policy()
+    tests = list(person.tests.all())
+    order_list = list(person.orders.select_related("continues").prefetch_related("continued_by"))
+    schedules = []
+    for order in order_list:
+        schedule = selectors.schedule_of(order, tests, today)
+        if schedule is not None:
+            schedules.append(schedule)
+    abstinence = None if person.left_control_on else followups.abstinence_of(person, today)
+    return {
+        "person": person,
+        "file": opened,
+        "today": today,
+        "can_change": can(request.user, CHANGE, person),
+        "drug_types": [policy.code_name("drug_types", c) for c in person.drug_types],
+        "status_changes": person.status_changes.all(),
+        "moves": person.moves.select_related("from_unit", "to_unit"),
+        "findings": person.findings.all(),
+        "risks": person.risk_assessments.all(),
+        "orders": order_list,
+        "schedules": schedules,
+        "assignments": person.assignments.select_related("responsible_user"),
+        "contacts": person.contacts.all(),
+        "tests": tests,
+        "leaves": person.leaves.all(),
+        "follow_ups": person.follow_ups.select_related("test", "order"),
+        "sick": person.sick_disabled.all(),
+        "relapses": RelapseReport.objects.restrict(request.user, VIEW).filter(person=person),
+        "abstinence": abstinence,
+        "articles": policy.articles,
+    }
+
+
+def unless_opened(request, person: Person):
+    """Pages that show or change what is in the file need the file opened with a reason
+    first (the opening is what is logged): otherwise, to the reason page and back."""
+    if opened_file(request, person) is not None:
+        return None
+    messages.info(request, _("Open the file first, giving the reason."))
+    detail = reverse("control:person_detail", args=[person.pk])
+    return redirect(f"{detail}?{urlencode({'next': request.get_full_path()})}")
+
+
+urlpatterns = [
+    path("persons/<int:pk>/", person_detail, name="person_detail"),
+]
