@@ -94,16 +94,19 @@ def counts(
     activity, fixture, letter, liaison = (
         _t(m) for m in (Activity, Fixture, ResponsibilityLetter, Liaison)
     )
+    # Each yes/no fact is a probe of one row on the village's index (a scalar subquery, not
+    # EXISTS: PostgreSQL would hash the whole province's fixtures, letters and liaisons to
+    # answer a county's 200 villages).
     facts = (
         "SELECT u.id, "
         f"(SELECT COUNT(a.village_id) FROM {activity} a WHERE a.village_id = u.id "
         "AND a.date >= %s AND a.date <= %s) AS n, "
-        f"EXISTS (SELECT 1 FROM {fixture} f WHERE f.org_unit_id = u.id AND f.kind = %s "
-        "AND f.photographed_on > %s AND f.photographed_on <= %s) AS fixture, "
-        f"EXISTS (SELECT 1 FROM {letter} l WHERE l.lower_unit_id = u.id "
-        "AND l.year >= %s AND l.year <= %s) AS letter, "
-        f"EXISTS (SELECT 1 FROM {liaison} p WHERE p.org_unit_id = u.id AND p.start_date <= %s "
-        "AND (p.end_date IS NULL OR p.end_date >= %s)) AS liaison "
+        f"(SELECT 1 FROM {fixture} f WHERE f.org_unit_id = u.id AND f.kind = %s "
+        "AND f.photographed_on > %s AND f.photographed_on <= %s LIMIT 1) AS fixture, "
+        f"(SELECT 1 FROM {letter} l WHERE l.lower_unit_id = u.id "
+        "AND l.year >= %s AND l.year <= %s LIMIT 1) AS letter, "
+        f"(SELECT 1 FROM {liaison} p WHERE p.org_unit_id = u.id AND p.start_date <= %s "
+        "AND (p.end_date IS NULL OR p.end_date >= %s) LIMIT 1) AS liaison "
         f"FROM {_t(OrgUnit)} u WHERE u.level = %s AND u.is_active = %s AND u.path LIKE %s"
         f"{village_sql}"
     )
@@ -123,11 +126,15 @@ def counts(
         *village_params,
     ]
     population, population_params = population_sql(unit, date_to.year)
+    # Kept a subquery of its own (PostgreSQL's OFFSET 0): pulled up into the sums, each
+    # village's activities would be counted once for each target that names them.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     villages = (
         "SELECT COUNT(*) AS total, "
-        "COALESCE(SUM(CASE WHEN v.n >= %s AND v.fixture THEN 1 ELSE 0 END), 0) AS coverage, "
-        "COALESCE(SUM(CASE WHEN v.n >= %s AND v.letter AND v.liaison THEN 1 ELSE 0 END), 0) "
-        f"AS mobilisation, ({population}) AS population FROM ({facts}) v"
+        "COALESCE(SUM(CASE WHEN v.n >= %s AND v.fixture = 1 THEN 1 ELSE 0 END), 0) AS coverage, "
+        "COALESCE(SUM(CASE WHEN v.n >= %s AND v.letter = 1 AND v.liaison = 1 THEN 1 ELSE 0 END), "
+        "0) "
+        f"AS mobilisation, ({population}) AS population FROM ({facts}{fence}) v"
     )
     params = [*activities, *population_params, *facts_params]
     names = list(FIGURES)
