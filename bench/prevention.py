@@ -263,9 +263,115 @@ def generate(scale: float, seed: int = 20261201) -> dict:
     return counts
 
 
+def generate_tips(scale: float, seed: int = 20261203) -> dict:
+    """Population figures, tips and cases for the third target (tips per 10,000 residents),
+    added to a database of ``generate`` that has none: registered figures for most townships
+    in 2018 and 2019 (some only 2018, some with a resident figure too), one county's own
+    figure, and tips and solved cases over 2018–2019, a third of the cases from a tip."""
+    from control_generate import Copier, reset_sequences
+    from django.db import connection, transaction
+
+    from jindu.enforcement.models import Case, Population, Tip
+    from jindu.orgs.models import OrgUnit
+
+    rng = random.Random(seed)
+    townships = list(
+        OrgUnit.objects.filter(level="township").order_by("pk").values_list("pk", flat=True)
+    )
+    counties = list(
+        OrgUnit.objects.filter(level="county", parent__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    n_tips, n_cases = max(int(40_000 * scale), 200), max(int(20_000 * scale), 100)
+    day0 = datetime.date(2018, 1, 1)
+    now = datetime.datetime.now(datetime.UTC)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        copy = Copier(cursor, now)
+        figures = []
+        for i, t in enumerate(townships):
+            if i % 20 == 7:
+                continue  # no figure at all
+            figures.append((t, 2018, "registered", 20_000 + rng.randrange(30_000)))
+            if i % 10 != 3:
+                figures.append((t, 2019, "registered", 20_000 + rng.randrange(30_000)))
+            if i % 6 == 0:
+                figures.append((t, 2019, "resident", 20_000 + rng.randrange(30_000)))
+        # A county of its own figure (not the first: that one sums its townships).
+        figures.append((counties[-1], 2019, "registered", 612_345))
+        copy(Population, ["org_unit_id", "year", "kind", "residents"], iter(figures))
+        cases = []
+        for i in range(1, n_cases + 1):
+            filed = day0 + datetime.timedelta(days=rng.randrange(700))
+            solved = (
+                filed + datetime.timedelta(days=rng.randrange(30)) if rng.random() < 0.8 else None
+            )
+            cases.append(
+                (
+                    i,
+                    f"BENCH-{i:07d}",
+                    "criminal",
+                    "贩卖毒品",
+                    "刑法第三百四十七条",
+                    filed,
+                    solved,
+                    townships[rng.randrange(len(townships))],
+                    "hengyang-2018-prevention",
+                )
+            )
+        copy(
+            Case,
+            [
+                "id",
+                "number",
+                "kind",
+                "offence",
+                "offence_article",
+                "filed_date",
+                "solved_date",
+                "org_unit_id",
+                "policy_id",
+            ],
+            iter(cases),
+        )
+        from_tips = [c for c in cases if rng.random() < 1 / 3]
+
+        def tips():
+            for i in range(1, n_tips + 1):
+                if i <= len(from_tips):
+                    case = from_tips[i - 1]
+                    yield (i, case[5], "hotline", case[7], "线索", case[0])
+                else:
+                    yield (
+                        i,
+                        day0 + datetime.timedelta(days=rng.randrange(730)),
+                        "hotline",
+                        townships[rng.randrange(len(townships))],
+                        "线索",
+                        None,
+                    )
+
+        copy(Tip, ["id", "received_date", "channel", "org_unit_id", "content", "case_id"], tips())
+        reset_sequences(cursor, [Population, Case, Tip])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE enforcement_population")
+        cursor.execute("VACUUM ANALYZE enforcement_case")
+        cursor.execute("VACUUM ANALYZE enforcement_tip")
+    return {
+        "population_figures": len(figures),
+        "cases": n_cases,
+        "tips": n_tips,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 # ---------------------------------------------------------------- reads
 
 
+# The three targets written by hand (not used by the app): the village counts, the tips of
+# the period and of the same period a year before, the cases solved and those from a tip,
+# and the population (the unit's own latest figure, else its townships' latest figures).
 REFERENCE_SQL = """
 WITH v AS (
   SELECT u.id,
@@ -279,13 +385,50 @@ WITH v AS (
             AND (p.end_date IS NULL OR p.end_date >= %(d0)s)) AS liaison
   FROM orgs_orgunit u
   WHERE u.level = 'village' AND u.is_active AND u.path LIKE %(path)s
+),
+tips AS (
+  SELECT COUNT(*) FILTER (WHERE t.received_date >= %(d0)s) AS tips,
+         COUNT(*) FILTER (WHERE t.received_date <= %(p1)s) AS previous_tips
+  FROM enforcement_tip t JOIN orgs_orgunit u ON u.id = t.org_unit_id
+  WHERE u.path LIKE %(path)s
+    AND (t.received_date BETWEEN %(d0)s AND %(d1)s OR t.received_date BETWEEN %(p0)s AND %(p1)s)
+),
+cases AS (
+  SELECT COUNT(*) AS cases,
+         COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM enforcement_tip t WHERE t.case_id = c.id))
+           AS cases_from_tips
+  FROM enforcement_case c JOIN orgs_orgunit u ON u.id = c.org_unit_id
+  WHERE u.path LIKE %(path)s AND c.solved_date BETWEEN %(d0)s AND %(d1)s
 )
 SELECT COUNT(*), COUNT(*) FILTER (WHERE n >= 1 AND fixture),
-       COUNT(*) FILTER (WHERE letter AND liaison AND n >= 2) FROM v
+       COUNT(*) FILTER (WHERE letter AND liaison AND n >= 2),
+       (SELECT tips FROM tips), (SELECT previous_tips FROM tips),
+       (SELECT cases FROM cases), (SELECT cases_from_tips FROM cases),
+       COALESCE(
+         (SELECT p.residents FROM enforcement_population p
+           WHERE p.org_unit_id = %(unit)s AND p.year <= %(y1)s
+           ORDER BY p.year DESC, p.kind LIMIT 1),
+         (SELECT NULLIF(SUM(latest.residents), 0) FROM (
+            SELECT DISTINCT ON (p.org_unit_id) p.residents
+            FROM enforcement_population p JOIN orgs_orgunit u ON u.id = p.org_unit_id
+            WHERE u.level = 'township' AND u.path LIKE %(path)s AND p.year <= %(y1)s
+            ORDER BY p.org_unit_id, p.year DESC, p.kind) latest))
+FROM v
 """
+TARGET_NUMBERS = (
+    "villages",
+    "covered",
+    "mobilised",
+    "tips",
+    "previous_tips",
+    "cases",
+    "cases_from_tips",
+    "population",
+)
 
 REFERENCE_CLASS_HOURS = """
-SELECT COUNT(*) FILTER (WHERE c.grade BETWEEN 5 AND 11),
+SELECT COUNT(*),
+       COUNT(*) FILTER (WHERE c.grade BETWEEN 5 AND 11),
        COUNT(*) FILTER (WHERE c.grade BETWEEN 5 AND 11 AND COALESCE(
          (SELECT SUM(l.hours) FROM prevention_lesson l WHERE l.school_class_id = c.id), 0) >= 4)
 FROM prevention_schoolclass c JOIN prevention_school s ON s.id = c.school_id
@@ -293,76 +436,138 @@ JOIN orgs_orgunit u ON u.id = s.org_unit_id
 WHERE c.school_year = %(year)s AND u.path LIKE %(path)s
 """
 
+# The periods checked for the same numbers (the first is the one timed); the tips of each
+# are compared with the same period a year before.
+PERIODS = (
+    ("2019", datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)),
+    ("2019 H2", datetime.date(2019, 7, 1), datetime.date(2019, 12, 31)),
+    ("2019 Q4", datetime.date(2019, 10, 1), datetime.date(2019, 12, 31)),
+)
 
-def reads(runs: int) -> list[dict]:
-    from django.db import connection
 
-    from jindu.accounts.models import User
-    from jindu.orgs.models import OrgUnit
-    from jindu.prevention import rules, selectors
+def reference_numbers(cursor, unit, d0, d1) -> dict:
+    from jindu.prevention import rules
 
-    user = User.objects.get(username="bench-office")
-    province = OrgUnit.objects.filter(parent__isnull=True).get()
-    county = OrgUnit.objects.filter(level="county", parent=province).order_by("pk").first()
-    d0, d1 = PERIOD
-    rows = []
-    for label, unit in (("province", province), ("county", county)):
-        kpis = timed(lambda unit=unit: selectors.prevention_kpis(user, unit, d0, d1), runs)
-        hours = timed(
-            lambda unit=unit: selectors.class_hours_summary(
-                user, unit=unit, school_year=SCHOOL_YEAR
-            ),
-            runs,
-        )
-        params = {
+    cursor.execute(
+        REFERENCE_SQL,
+        {
             "d0": d0,
             "d1": d1,
+            "p0": d0.replace(year=d0.year - 1),
+            "p1": d1.replace(year=d1.year - 1),
             "y0": d0.year,
             "y1": d1.year,
             "fresh": rules.add_months(d1, -6),
             "path": unit.path + "%",
-        }
+            "unit": unit.pk,
+        },
+    )
+    return dict(zip(TARGET_NUMBERS, cursor.fetchone(), strict=True))
 
-        def reference(params=params):
-            with connection.cursor() as cursor:
-                cursor.execute(REFERENCE_SQL, params)
-                return cursor.fetchone()
 
-        def reference_hours(unit=unit):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    REFERENCE_CLASS_HOURS, {"year": SCHOOL_YEAR, "path": unit.path + "%"}
-                )
-                return cursor.fetchone()
+def project_numbers(user, unit, d0, d1) -> dict:
+    from jindu.prevention import selectors
 
-        sql = timed(reference, runs)
-        sql_hours = timed(reference_hours, runs)
-        # The ORM and the reference must agree before their times are compared.
-        total, covered, mobilised = reference()
-        got = selectors.prevention_kpis(user, unit, d0, d1)
-        assert (got[0].numerator, got[0].denominator, got[1].numerator) == (
-            covered,
-            total,
-            mobilised,
+    coverage, mobilisation, tips = selectors.prevention_kpis(user, unit, d0, d1)
+    assert coverage.denominator == mobilisation.denominator
+    return {
+        "villages": coverage.denominator,
+        "covered": coverage.numerator,
+        "mobilised": mobilisation.numerator,
+        "tips": tips.numerator,
+        "previous_tips": tips.extra["previous_tips"],
+        "cases": tips.extra["cases"],
+        "cases_from_tips": tips.extra["cases_from_tips"],
+        "population": tips.extra["population"],
+    }
+
+
+def reference_hours(cursor, unit) -> dict:
+    cursor.execute(REFERENCE_CLASS_HOURS, {"year": SCHOOL_YEAR, "path": unit.path + "%"})
+    return dict(zip(("classes", "required_classes", "met"), cursor.fetchone(), strict=True))
+
+
+def project_hours(user, unit) -> dict:
+    from jindu.prevention import selectors
+
+    summary = selectors.class_hours_summary(user, unit=unit, school_year=SCHOOL_YEAR)
+    return {k: summary[k] for k in ("classes", "required_classes", "met")}
+
+
+def reads(runs: int) -> list[dict]:
+    """Each of the project's reads beside its hand-written SQL: first the same numbers (all
+    periods, province and one county), then timed alternately — project, reference,
+    project, … — in this process on this connection; the reference, like the project,
+    switches JIT off for its transaction."""
+    from django.db import connection, transaction
+
+    from jindu.accounts.models import User
+    from jindu.orgs.models import OrgUnit
+
+    user = User.objects.get(username="bench-office")
+    province = OrgUnit.objects.filter(parent__isnull=True).get()
+    county = OrgUnit.objects.filter(level="county", parent=province).order_by("pk").first()
+    units = (("province", province), ("county", county))
+
+    def by_hand(fn, *args):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            return fn(cursor, *args)
+
+    for label, unit in units:
+        for period, d0, d1 in PERIODS:
+            ours, theirs = (
+                project_numbers(user, unit, d0, d1),
+                by_hand(reference_numbers, unit, d0, d1),
+            )
+            print(f"  same numbers, three targets · {label} · {period}: {ours == theirs}", ours)
+            if ours != theirs:
+                raise SystemExit(f"project {ours} ≠ reference {theirs}")
+        ours, theirs = project_hours(user, unit), by_hand(reference_hours, unit)
+        print(f"  same numbers, class-hour compliance · {label}: {ours == theirs}", ours)
+        if ours != theirs:
+            raise SystemExit(f"project {ours} ≠ reference {theirs}")
+
+    _, d0, d1 = PERIODS[0]
+    rows = []
+    for label, unit in units:
+        cases = (
+            (
+                "three targets",
+                lambda unit=unit: project_numbers(user, unit, d0, d1),
+                lambda unit=unit: by_hand(reference_numbers, unit, d0, d1),
+            ),
+            (
+                "class-hour compliance",
+                lambda unit=unit: project_hours(user, unit),
+                lambda unit=unit: by_hand(reference_hours, unit),
+            ),
         )
-        summary = selectors.class_hours_summary(user, unit=unit, school_year=SCHOOL_YEAR)
-        assert (summary["required_classes"], summary["met"]) == reference_hours()
-        rows.append(
-            {
-                "case": f"three targets · {label}",
-                **kpis,
-                "sql_p50": sql["p50"],
-                "ratio": round(kpis["p50"] / max(sql["p50"], 0.01), 2),
-            }
-        )
-        rows.append(
-            {
-                "case": f"class-hour compliance · {label}",
-                **hours,
-                "sql_p50": sql_hours["p50"],
-                "ratio": round(hours["p50"] / max(sql_hours["p50"], 0.01), 2),
-            }
-        )
+        for name, project, reference in cases:
+            mine, theirs = [], []
+            for i in range(runs + 2):
+                started = time.perf_counter()
+                project()
+                middle = time.perf_counter()
+                reference()
+                ended = time.perf_counter()
+                if i >= 2:  # two warm-up rounds
+                    mine.append((middle - started) * 1000)
+                    theirs.append((ended - middle) * 1000)
+            p, r = percentiles(mine), percentiles(theirs)
+            rows.append(
+                {
+                    "case": f"{name} · {label}",
+                    "p50": p["p50"],
+                    "p95": p["p95"],
+                    "sql_p50": r["p50"],
+                    "sql_p95": r["p95"],
+                    "ratio_p50": round(p["p50"] / max(r["p50"], 0.01), 2),
+                    "ratio_p95": round(p["p95"] / max(r["p95"], 0.01), 2),
+                    "n": p["n"],
+                }
+            )
+            print(" · ".join(f"{k}={v}" for k, v in rows[-1].items()), flush=True)
     return rows
 
 
@@ -555,13 +760,18 @@ def main() -> None:
     if not Activity.objects.exists():
         figures["generated"] = generate(args.scale)
         print("generated:", figures["generated"])
+    from jindu.enforcement.models import Tip
+
+    if not Tip.objects.exists():
+        figures["generated_tips"] = generate_tips(args.scale)
+        print("generated tips:", figures["generated_tips"])
     rows = []
     if not args.only or "reads" in args.only:
         rows += reads(args.runs)
     if not args.only or "survey" in args.only:
         rows.append(survey_load(args.phones, args.concurrency, args.workers))
     figures["rows"] = rows
-    for row in rows:
+    for row in rows[len(rows) - 1 :] if rows and "phones" in rows[-1] else []:
         print(" · ".join(f"{k}={v}" for k, v in row.items()))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))

@@ -31,22 +31,46 @@ class TipSource(Protocol):
 _tip_sources: dict[str, TipSource] = {}
 # The same counts for many units at once (grouped), where a source offers them.
 _tip_sources_for_units: dict[str, object] = {}
+# The same counts as SQL, where a source offers them (read in the caller's statement).
+_tip_sql: dict[str, object] = {}
+
+TIP_FIGURES = ("tips", "cases", "cases_from_tips", "previous_tips")
 
 
-def register_tip_source(name: str, fn: TipSource, *, for_units=None) -> None:
+def register_tip_source(name: str, fn: TipSource, *, for_units=None, as_sql=None) -> None:
     """Enforcement calls this in its ``ready()``: ``fn(user, unit, date_from, date_to)`` counts
     the tips and cases of ``unit``'s subtree as ``user`` may see them; ``for_units(user,
-    units, date_from, date_to)`` (optional) answers ``{unit pk: TipCounts}`` for many."""
+    units, date_from, date_to)`` (optional) answers ``{unit pk: TipCounts}`` for many;
+    ``as_sql(user, unit, date_from, date_to, previous)`` (optional) answers the same counts
+    as ``(sql, params)`` of a one-row SELECT with the columns ``TIP_FIGURES``
+    (``previous_tips``: the tips of the ``previous`` (from, to) period, NULL without one)."""
     _tip_sources[name] = fn
-    if for_units is not None:
-        _tip_sources_for_units[name] = for_units
-    else:
-        _tip_sources_for_units.pop(name, None)
+    for registry, form in ((_tip_sources_for_units, for_units), (_tip_sql, as_sql)):
+        if form is not None:
+            registry[name] = form
+        else:
+            registry.pop(name, None)
 
 
 def unregister_tip_source(name: str) -> None:
     _tip_sources.pop(name, None)
     _tip_sources_for_units.pop(name, None)
+    _tip_sql.pop(name, None)
+
+
+def tip_count_sql(user, unit, date_from, date_to, previous) -> tuple[str, list] | None:
+    """``tip_counts`` (and the tips of the ``previous`` period) summed over the sources as a
+    one-row SELECT (columns ``TIP_FIGURES``), for the caller to read in the statement of its
+    other figures; None when no source is registered or one has no such form (then call
+    ``tip_counts``)."""
+    if not _tip_sources or any(name not in _tip_sql for name in _tip_sources):
+        return None
+    parts = [_tip_sql[name](user, unit, date_from, date_to, previous) for name in _tip_sources]
+    if len(parts) == 1:
+        return parts[0]
+    sums = ", ".join(f"SUM({f}) AS {f}" for f in TIP_FIGURES)
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS source" for sql, _ in parts)
+    return f"SELECT {sums} FROM ({union}) AS sources", [p for _, ps in parts for p in ps]
 
 
 def tip_counts_for_units(user, units, date_from, date_to) -> dict[int, TipCounts] | None:

@@ -32,7 +32,7 @@ from jindu.core.scoping import VIEW
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.supervision.models import ResponsibilityLetter
 
-from . import providers, rules
+from . import providers, rules, targets
 from .models import (
     Activity,
     Fixture,
@@ -152,22 +152,14 @@ def class_hours_rows(rows) -> list[dict]:
 
 
 def class_hours_summary(user, *, unit=None, school_year: str = "", school=None) -> dict:
-    """How many classes the rule applies to and how many met it, in one aggregate."""
+    """How many of ``classes``' classes the rule applies to and how many met it: one
+    statement (``targets``)."""
     rule = prevention_policy().class_hours
-    applies = Q(grade__gte=rule.first_grade, grade__lte=rule.last_grade)
-    rows = classes(user, school=school, school_year=school_year, unit=unit).order_by()
     with _without_jit():
-        # Hours are summed only for the classes the rule applies to (one index-only probe
-        # each); the other classes are only counted.
-        counts = (
-            rows.filter(applies)
-            .annotate(recorded=_recorded_hours())[:UNBOUNDED]
-            .aggregate(
-                required_classes=Count("pk"),
-                met=Count("pk", filter=Q(recorded__gte=rule.min_hours)),
-            )
+        counts = targets.class_hours_counts(
+            user, unit=unit, school_year=school_year, school=school, rule=rule
         )
-        total = rows.count()
+    total = counts["classes"]
     required, met = counts["required_classes"], counts["met"]
     return {
         "classes": total,
@@ -272,34 +264,43 @@ def _year_before(date_from, date_to):
 
 
 def prevention_kpis(user, unit: OrgUnit, date_from, date_to) -> list[rules.Indicator]:
-    """The three targets of 方案一（四） for ``unit``'s subtree over the period."""
+    """The three targets of 方案一（四） for ``unit``'s subtree over the period: one statement
+    (``targets``) where the tip sources offer their counts as SQL, as the installed one does."""
     policy = prevention_policy()
-    conditions = _village_conditions()
-    # Sliced, the annotated villages stay a subquery evaluated once per village; unsliced,
-    # each FILTER below would run the correlated subqueries again.
-    with _without_jit():
-        counts = (
-            _village_facts(user, unit, date_from, date_to)
-            .order_by()[:UNBOUNDED]
-            .aggregate(
-                total=Count("pk"),
-                **{code: Count("pk", filter=condition) for code, condition in conditions.items()},
-            )
-        )
-
-    tips = providers.tip_counts(user, unit, date_from, date_to)
-    previous = None
+    coverage = policy.targets["publicity_coverage"]
+    fixture_kind = policy.fixture_kinds[coverage.fixture_kind]
     earlier = _year_before(date_from, date_to)
-    if tips is not None and earlier is not None:
-        before = providers.tip_counts(user, unit, *earlier)
-        previous = before.tips if before is not None else None
+    tip_sql = providers.tip_count_sql(user, unit, date_from, date_to, earlier)
+    with _without_jit():
+        counts = targets.counts(
+            user,
+            unit,
+            date_from,
+            date_to,
+            activities=(
+                coverage.min_activities,
+                policy.targets["grassroots_mobilisation"].min_activities,
+            ),
+            fixture_kind=fixture_kind.code,
+            fresh_from=rules.add_months(date_to, -fixture_kind.renew_months),
+            tip_sql=tip_sql,
+        )
+    previous = None
+    if tip_sql is not None:
+        tips = providers.TipCounts(counts["tips"], counts["cases"], counts["cases_from_tips"])
+        previous = counts["previous_tips"]
+    else:
+        tips = providers.tip_counts(user, unit, date_from, date_to)
+        if tips is not None and earlier is not None:
+            before = providers.tip_counts(user, unit, *earlier)
+            previous = before.tips if before is not None else None
     return [
         rules._percentage(policy, code, counts[code], counts["total"]) for code in VILLAGE_TARGETS
     ] + [
         rules.tip_participation(
             policy,
             tips=None if tips is None else tips.tips,
-            population=population_of(unit, date_to.year),
+            population=counts["population"],
             cases=None if tips is None else tips.cases,
             cases_from_tips=None if tips is None else tips.cases_from_tips,
             previous_tips=previous,
