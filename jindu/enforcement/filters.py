@@ -5,12 +5,14 @@ value answers 400 naming it and the schema lists every parameter."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, list_filterset
-from jindu.orgs.filters import SubtreeFilter
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, YearFilter, list_filterset
+from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit
 
@@ -114,3 +116,24 @@ TipFilter = list_filterset(
     org_unit=_subtree(),
     status=df.ChoiceFilter(field_name="status", label=_("Status"), choices=TipStatus.choices),
 )
+
+
+class StatsQuery(UnitPeriodQuery):
+    """``GET /api/v1/enforcement/stats/``: the unit (default ``selectors.default_unit``) and
+    the period (default: 1 January to today)."""
+
+
+class KpiQuery(QueryFilterSet):
+    """``GET /api/v1/kpis/enforcement/``: the unit and the year (default: this year), from
+    1990 to next year."""
+
+    org_unit = IdFilter(label=_("Unit (id)"))
+    year = YearFilter(label=_("Year"))
+
+    def is_valid(self):
+        valid = super().is_valid()
+        year = self.form.cleaned_data.get("year") if valid else None
+        if year and not 1990 <= year <= datetime.date.today().year + 1:
+            self.form.add_error("year", _("Enter a year such as 2026."))
+            return False
+        return valid

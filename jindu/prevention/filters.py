@@ -1,15 +1,18 @@
-"""The prevention area's API lists, parsed once (``jindu.core.filters``): a bad value answers
-400 naming the parameter, and the schema lists every parameter."""
+"""The prevention area's API lists and figures, parsed once (``jindu.core.filters``): a bad
+value answers 400 naming the parameter, and the schema lists every parameter."""
 
 from __future__ import annotations
 
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, DayFilter, IdFilter, list_filterset
-from jindu.orgs.filters import SubtreeFilter
+from jindu.core.filters import CodeFilter, DayFilter, IdFilter, SelectorFilterSet, list_filterset
+from jindu.core.views import get_scoped_or_404
+from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
+from jindu.orgs.models import OrgUnit
 
-from .models import Activity, Fixture, Lesson, School, SchoolClass
+from . import selectors
+from .models import Activity, Fixture, Lesson, School, SchoolClass, Survey
 from .policy import prevention_policy
 
 
@@ -38,3 +41,54 @@ SchoolClassFilter = list_filterset(
 LessonFilter = list_filterset(
     Lesson, school_class=IdFilter(field_name="school_class_id", label=_("Class (id)"))
 )
+
+
+class ClassHoursFilter(SelectorFilterSet):
+    """``GET /api/v1/class-hours/``: a school and a unit (each one the user may see: else
+    404, as a record), and a school year."""
+
+    school = IdFilter(label=_("School (id)"))
+    school_year = df.CharFilter(label=_("School year"), help_text=_("e.g. 2019-2020"))
+    org_unit = IdFilter(label=_("Unit (id)"))
+
+    class Meta:
+        model = SchoolClass
+        fields: list[str] = []
+
+    def select(self, queryset, *, school=None, school_year="", org_unit=None):
+        return selectors.class_hours(
+            self.user,
+            school=get_scoped_or_404(School, self.user, school) if school else None,
+            school_year=school_year,
+            unit=get_scoped_or_404(OrgUnit, self.user, org_unit) if org_unit else None,
+        )
+
+
+class SurveyResultsQuery(QueryFilterSet):
+    """``GET /api/v1/surveys/{id}/results/``: the answers of one unit's subtree."""
+
+    org_unit = IdFilter(label=_("Unit (id)"))
+
+    class Meta:
+        model = Survey  # the backend also reads the survey's lookup through it
+        fields: list[str] = []
+
+
+class KpiQuery(UnitPeriodQuery):
+    """``GET /api/v1/kpis/prevention/``: the unit (default: a township's own, else the
+    county) and the period (default: 1 January to today)."""
+
+
+class KpiVillagesQuery(KpiQuery):
+    """The villages behind a target: which target, and its numerator, denominator (the
+    default) or gap."""
+
+    code = df.ChoiceFilter(label=_("Target"), choices=[(c, c) for c in selectors.VILLAGE_TARGETS])
+    which = df.ChoiceFilter(label=_("Which"), choices=[(w, w) for w in selectors.DRILL])
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and not self.form.cleaned_data.get("code"):
+            self.form.add_error("code", _("Choose the target."))
+            return False
+        return valid
