@@ -347,24 +347,24 @@ class IdentityAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return IdentityAccess.objects.restrict(self.request.user).select_related("user")
 
 
-def _unit_of(request, query_class) -> tuple[OrgUnit, KpiQuery | StatsQuery]:
+def _query(request, query_class):
     if not works_on_enforcement(request.user):
         raise PermissionDenied(
             _("The enforcement figures are for the office, leaders, the police and townships.")
         )
-    query = valid_query(query_class, request)
-    unit_id = query.values().get("org_unit")
-    if unit_id is None:
-        unit = selectors.default_unit(request.user)
-        if unit is None:
-            raise ValidationError({"org_unit": [_("Choose the unit.")]})
-        return unit, query
-    return get_object_or_404(selectors.reachable_units(request.user), pk=unit_id), query
+    return valid_query(query_class, request)
+
+
+def _unit(query) -> OrgUnit:
+    unit = query.unit()
+    if unit is None:
+        raise ValidationError({"org_unit": [_("Choose the unit.")]})
+    return unit
 
 
 def stats_period(request) -> selectors.Period:
-    unit, query = _unit_of(request, StatsQuery)
-    return selectors.Period(unit, *query.dates())
+    query = _query(request, StatsQuery)
+    return selectors.Period(_unit(query), *query.dates())
 
 
 class _Query:
@@ -421,7 +421,8 @@ class EnforcementKpiView(_Query, APIView):
 
     @extend_schema(filters=True, responses=EnforcementKpiResponseSerializer)
     def get(self, request):
-        unit, query = _unit_of(request, KpiQuery)
+        query = _query(request, KpiQuery)
+        unit = _unit(query)
         year = query.values().get("year") or timezone.localdate().year
         indicators = selectors.enforcement_kpis(request.user, unit, year)
         return Response(

@@ -9,12 +9,13 @@ import datetime
 
 import django_filters as df
 from django import forms
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, YearFilter, list_filterset
 from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit
+from jindu.orgs.models import OrgUnit, UnitLevel
 
 from . import selectors
 from .models import (
@@ -118,12 +119,41 @@ TipFilter = list_filterset(
 )
 
 
-class StatsQuery(UnitPeriodQuery):
-    """``GET /api/v1/enforcement/stats/``: the unit (default ``selectors.default_unit``) and
-    the period (default: 1 January to today)."""
+class _UnitQuery:
+    """The unit of a figures query: on the page a choice of the county and its townships the
+    user may reach, over the API any unit the user may reach, by id (else 404); without one,
+    ``selectors.default_unit``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.page:
+            units = selectors.reachable_units(self.user).filter(
+                level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP]
+            )
+            choice = df.ModelChoiceFilter(
+                field_name="org_unit", label=_("Unit"), queryset=units.order_by("path")
+            )
+            choice.model, choice.parent = self.queryset.model, self
+            self.filters["org_unit"] = choice
+
+    def unit(self) -> OrgUnit | None:
+        chosen = self.values().get("org_unit")
+        if chosen is None:
+            return selectors.default_unit(self.user)
+        if self.page:
+            return chosen
+        return get_object_or_404(selectors.reachable_units(self.user), pk=chosen)
 
 
-class KpiQuery(QueryFilterSet):
+class StatsQuery(_UnitQuery, UnitPeriodQuery):
+    """The results statistics' unit and period (default: 1 January to today), for the page,
+    its Excel export and ``GET /api/v1/enforcement/stats/``."""
+
+    def period(self) -> selectors.Period:
+        return selectors.Period(self.unit(), *self.dates())
+
+
+class KpiQuery(_UnitQuery, QueryFilterSet):
     """``GET /api/v1/kpis/enforcement/``: the unit and the year (default: this year), from
     1990 to next year."""
 

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from jindu.core.filters import DayFilter, IdFilter, SelectorFilterSet
 
 from . import selectors
+from .forms import DateInput
 from .models import GEOGRAPHIC_LEVELS, OrgUnit, Position, PositionRole, UnitKind, UnitLevel
 
 
@@ -133,8 +134,8 @@ class UnitPeriodQuery(QueryFilterSet):
     """A unit (by id) and a period; a period that starts after it ends names ``date_from``."""
 
     org_unit = IdFilter(label=_("Unit (id)"))
-    date_from = DayFilter(label=_("From"))
-    date_to = DayFilter(label=_("To"))
+    date_from = DayFilter(label=_("From"), widget=DateInput())
+    date_to = DayFilter(label=_("To"), widget=DateInput())
 
     def is_valid(self):
         valid = super().is_valid()
@@ -148,6 +149,6 @@ class UnitPeriodQuery(QueryFilterSet):
     def dates(self) -> tuple[datetime.date, datetime.date]:
         """The period asked for: until today and from 1 January of its last year unless
         given."""
-        data = self.form.cleaned_data
+        data = self.values()
         date_to = data.get("date_to") or timezone.localdate()
         return data.get("date_from") or date_to.replace(month=1, day=1), date_to

@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet
 from jindu.api.filters import FilterSetBackend, valid_query
-from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
@@ -167,17 +166,9 @@ def kpi_period(request, query_class=KpiQuery) -> tuple[selectors.Period, KpiQuer
     if not may_see_prevention(request.user):
         raise PermissionDenied()
     query = valid_query(query_class, request)
-    unit_id = query.values().get("org_unit")
-    if unit_id is None:
-        unit = (
-            request.user.unit
-            if scope_for(request.user).role == "township"
-            else OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-        )
-        if unit is None:
-            raise ValidationError({"org_unit": [_("Choose the unit.")]})
-    else:
-        unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
+    unit = query.unit()
+    if unit is None:
+        raise ValidationError({"org_unit": [_("Choose the unit.")]})
     return selectors.Period(unit, *query.dates()), query
 
 
@@ -222,8 +213,7 @@ class PreventionKpiVillagesView(_Query, APIView):
     @extend_schema(filters=True, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         period, query = kpi_period(request, KpiVillagesQuery)
-        code = query.values()["code"]
-        which = query.values().get("which") or "denominator"
+        code, which = query.target()
         rows = selectors.kpi_villages(
             request.user, period.unit, period.date_from, period.date_to, code, which
         ).order_by("code")
