@@ -1,25 +1,21 @@
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet, ScopedRelatedField, ScopedViewSetMixin, call_service
-from jindu.api.filters import FilterSetBackend, date_param, int_param
+from jindu.api.filters import FilterSetBackend, valid_query
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit, Position
 from jindu.rectification.models import Designation
 
 from . import services
-from .filters import ActionFilter, AssignmentFilter, InspectionFilter
+from .filters import ActionFilter, AssignmentFilter, EligibilityQuery, InspectionFilter
 from .models import (
     AccountabilityAction,
     AnnualAssessment,
@@ -130,20 +126,15 @@ class EligibilityView(APIView):
     """May a person (position) or a unit be awarded / promoted on a date? Every reason cites
     its article (art. 30, 31)."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("position", OpenApiTypes.INT),
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("date", OpenApiTypes.DATE),
-        ],
-        responses=EligibilityResponse,
-    )
+    filter_backends = [FilterSetBackend]
+    filterset_class = EligibilityQuery
+    queryset = OrgUnit.objects.none()  # the schema's FilterSet model; never read
+
+    @extend_schema(filters=True, responses=EligibilityResponse)
     def get(self, request):
-        on = date_param(request, "date") or timezone.localdate()
-        position_id = int_param(request, "position")
-        unit_id = int_param(request, "org_unit")
-        if (position_id is None) == (unit_id is None):
-            raise ValidationError({"position": [_("Give either position or org_unit.")]})
+        query = valid_query(EligibilityQuery, request).values()
+        on = query.get("date") or timezone.localdate()
+        position_id, unit_id = query.get("position"), query.get("org_unit")
         if position_id is not None:
             position = get_scoped_or_404(Position, request.user, position_id)
             answer = services.eligibility_of_position(position, on)

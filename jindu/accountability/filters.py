@@ -6,7 +6,8 @@ from __future__ import annotations
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import IdFilter, SelectorFilterSet, YearFilter
+from jindu.core.filters import DayFilter, IdFilter, SelectorFilterSet, YearFilter
+from jindu.orgs.filters import QueryFilterSet
 
 from . import selectors
 from .models import AccountabilityAction, ActionKind, ActionStatus, AssistanceAssignment, Inspection
@@ -52,3 +53,20 @@ class AssignmentFilter(SelectorFilterSet):
 
     def select(self, queryset, **values):
         return selectors.assignments(self.user, base=queryset, **values)
+
+
+class EligibilityQuery(QueryFilterSet):
+    """``GET /api/v1/eligibility/``: a person (position) or a unit, on a date (default:
+    today)."""
+
+    position = IdFilter(label=_("Position (id)"))
+    org_unit = IdFilter(label=_("Unit (id)"))
+    date = DayFilter(label=_("On"))
+
+    def is_valid(self):
+        valid = super().is_valid()
+        data = self.form.cleaned_data if valid else {}
+        if valid and (data.get("position") is None) == (data.get("org_unit") is None):
+            self.form.add_error("position", _("Give either position or org_unit."))
+            return False
+        return valid

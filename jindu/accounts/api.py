@@ -1,11 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -15,9 +12,10 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from jindu.api.base import call_service
-from jindu.api.filters import int_param
+from jindu.api.filters import FilterSetBackend
 
 from . import otp, services, tokens
+from .filters import TokenFilter
 from .models import ApiToken
 
 
@@ -158,11 +156,6 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("user", OpenApiTypes.INT, description="office only")]
-    )
-)
 class TokenViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -174,9 +167,12 @@ class TokenViewSet(
 
     serializer_class = TokenSerializer
     queryset = ApiToken.objects.all()
+    filter_backends = [FilterSetBackend]
+    filterset_class = TokenFilter
 
     def get_queryset(self):
-        return tokens.visible_tokens(self.request.user, user_id=int_param(self.request, "user"))
+        # A token is found (shown, revoked) only among those the caller may see.
+        return tokens.visible_tokens(self.request.user)
 
     def perform_destroy(self, instance):
         call_service(tokens.revoke, self.request.user, instance)

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
 from jindu.core.filters import EARLIEST, LATEST  # the bounds the FilterSets apply too
@@ -103,3 +104,13 @@ class FilterSetBackend(DjangoFilterBackend):
     """Apply a view's ``filterset_class`` (a ``jindu.core.filters.SelectorFilterSet``): the
     same parse as the page's; an invalid parameter answers 400 naming it. drf-spectacular
     documents the parameters from the FilterSet (its django-filter extension)."""
+
+
+def valid_query(filterset_class, request):
+    """An endpoint's query parsed and valid (figures computed from it, not a list): the
+    view's ``filterset_class`` parses it, as the backend parses a list's, and documents it
+    (``extend_schema(filters=True)``); a bad parameter answers 400 naming it."""
+    query = filterset_class(request.query_params, request=request)
+    if not query.is_valid():
+        raise translate_validation(query.errors)
+    return query

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from jindu.api.base import ScopedReadOnlyViewSet, call_service
-from jindu.api.filters import choice_param, int_param
+from jindu.api.filters import FilterSetBackend
 
+from .filters import DocumentFilter
 from .models import DocumentKind, IssuedDocument
 from .services import ISSUERS
 from .views import serve
@@ -72,14 +73,6 @@ class IssueSerializer(serializers.Serializer):
         "`date_from`–`date_to` (default: 1 January to today), office only. It is generated "
         "from the records as they stand and kept; the answer is the stored document.",
     ),
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=DocumentKind.values),
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("source_model", OpenApiTypes.STR),
-            OpenApiParameter("source_id", OpenApiTypes.STR),
-        ]
-    ),
 )
 class DocumentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Every issued document (decisions, briefings, accountability reports, interview
@@ -88,18 +81,8 @@ class DocumentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     queryset = IssuedDocument.objects.defer("content")
     serializer_class = DocumentSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if kind := choice_param(self.request, "kind", DocumentKind.values):
-            queryset = queryset.filter(kind=kind)
-        if (org_unit := int_param(self.request, "org_unit")) is not None:
-            queryset = queryset.filter(org_unit_id=org_unit)
-        if source_model := self.request.query_params.get("source_model"):
-            queryset = queryset.filter(source_model=source_model)
-        if source_id := self.request.query_params.get("source_id"):
-            queryset = queryset.filter(source_id=source_id)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = DocumentFilter
 
     def create(self, request, *args, **kwargs):
         body = IssueSerializer(data=request.data)

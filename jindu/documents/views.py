@@ -4,6 +4,7 @@ from django.utils.http import content_disposition_header
 
 from jindu.core.views import get_scoped_or_404, paginate
 
+from .filters import DocumentFilter
 from .models import IssuedDocument
 
 
@@ -21,10 +22,10 @@ def document_file(request, pk: int, filename: str = ""):
 
 
 def document_list(request):
-    documents = (
-        IssuedDocument.objects.restrict(request.user).select_related("org_unit").defer("content")
-    )
-    kind = request.GET.get("kind", "")
-    if kind:
-        documents = documents.filter(kind=kind)
+    documents = DocumentFilter(
+        request.GET or None,
+        IssuedDocument.objects.restrict(request.user).select_related("org_unit").defer("content"),
+        request=request,
+        page=True,
+    ).qs
     return render(request, "documents/list.html", {"page": paginate(request, documents)})

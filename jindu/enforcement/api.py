@@ -4,14 +4,12 @@ queryset reads through the scoping layer (``restrict``), figures through the sel
 ``router_registrations`` and ``urlpatterns_extra`` are added in jindu/api/urls.py.
 """
 
-import datetime
-
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -19,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet, call_service
-from jindu.api.filters import FilterSetBackend, date_param, int_param
+from jindu.api.filters import FilterSetBackend, valid_query
 from jindu.orgs.models import OrgUnit
 
 from . import selectors, services
@@ -29,6 +27,7 @@ from .filters import (
     DenFilter,
     GangFilter,
     InspectionFilter,
+    KpiQuery,
     OutboundTraffickerFilter,
     OutboundWorkFilter,
     PatrolFilter,
@@ -36,6 +35,7 @@ from .filters import (
     ProductionIncidentFilter,
     SanctionFilter,
     SeizureFilter,
+    StatsQuery,
     SuspectFilter,
     TipFilter,
     VenueFilter,
@@ -347,41 +347,40 @@ class IdentityAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return IdentityAccess.objects.restrict(self.request.user).select_related("user")
 
 
-def _unit_param(request) -> OrgUnit:
+def _query(request, query_class):
     if not works_on_enforcement(request.user):
         raise PermissionDenied(
             _("The enforcement figures are for the office, leaders, the police and townships.")
         )
-    unit_id = int_param(request, "org_unit")
-    if unit_id is None:
-        unit = selectors.default_unit(request.user)
-        if unit is None:
-            raise ValidationError({"org_unit": [_("Choose the unit.")]})
-        return unit
-    return get_object_or_404(selectors.reachable_units(request.user), pk=unit_id)
+    return valid_query(query_class, request)
+
+
+def _unit(query) -> OrgUnit:
+    unit = query.unit()
+    if unit is None:
+        raise ValidationError({"org_unit": [_("Choose the unit.")]})
+    return unit
 
 
 def stats_period(request) -> selectors.Period:
-    unit = _unit_param(request)
-    date_to = date_param(request, "date_to") or timezone.localdate()
-    date_from = date_param(request, "date_from") or date_to.replace(month=1, day=1)
-    if date_from > date_to:
-        raise ValidationError({"date_from": [_("The period starts after it ends.")]})
-    return selectors.Period(unit, date_from, date_to)
+    query = _query(request, StatsQuery)
+    return selectors.Period(_unit(query), *query.dates())
 
 
-class StatsView(APIView):
+class _Query:
+    """The endpoint's parameters come from its FilterSet (``filters=True`` documents them)."""
+
+    filter_backends = [FilterSetBackend]
+    queryset = OrgUnit.objects.none()
+
+
+class StatsView(_Query, APIView):
     """战果统计 for a unit's subtree and period, each figure beside the same period of the year
     before (``previous``) with the change in per cent; ``by_unit``: per township."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ],
-        responses=StatsResponseSerializer,
-    )
+    filterset_class = StatsQuery
+
+    @extend_schema(filters=True, responses=StatsResponseSerializer)
     def get(self, request):
         period = stats_period(request)
         stats = selectors.results_stats(request.user, period)
@@ -415,21 +414,16 @@ def indicator_dict(indicator) -> dict:
     }
 
 
-class EnforcementKpiView(APIView):
+class EnforcementKpiView(_Query, APIView):
     """The targets of 方案一（二）（四） for a unit's subtree and a year."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("org_unit", OpenApiTypes.INT),
-            OpenApiParameter("year", OpenApiTypes.INT),
-        ],
-        responses=EnforcementKpiResponseSerializer,
-    )
+    filterset_class = KpiQuery
+
+    @extend_schema(filters=True, responses=EnforcementKpiResponseSerializer)
     def get(self, request):
-        unit = _unit_param(request)
-        year = int_param(request, "year") or timezone.localdate().year
-        if not 1990 <= year <= datetime.date.today().year + 1:
-            raise ValidationError({"year": [_("Enter a year such as 2026.")]})
+        query = _query(request, KpiQuery)
+        unit = _unit(query)
+        year = query.values().get("year") or timezone.localdate().year
         indicators = selectors.enforcement_kpis(request.user, unit, year)
         return Response(
             {

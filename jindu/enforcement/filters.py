@@ -5,14 +5,17 @@ value answers 400 naming it and the schema lists every parameter."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django import forms
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, list_filterset
-from jindu.orgs.filters import SubtreeFilter
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, YearFilter, list_filterset
+from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit
+from jindu.orgs.models import OrgUnit, UnitLevel
 
 from . import selectors
 from .models import (
@@ -114,3 +117,53 @@ TipFilter = list_filterset(
     org_unit=_subtree(),
     status=df.ChoiceFilter(field_name="status", label=_("Status"), choices=TipStatus.choices),
 )
+
+
+class _UnitQuery:
+    """The unit of a figures query: on the page a choice of the county and its townships the
+    user may reach, over the API any unit the user may reach, by id (else 404); without one,
+    ``selectors.default_unit``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.page:
+            units = selectors.reachable_units(self.user).filter(
+                level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP]
+            )
+            choice = df.ModelChoiceFilter(
+                field_name="org_unit", label=_("Unit"), queryset=units.order_by("path")
+            )
+            choice.model, choice.parent = self.queryset.model, self
+            self.filters["org_unit"] = choice
+
+    def unit(self) -> OrgUnit | None:
+        chosen = self.values().get("org_unit")
+        if chosen is None:
+            return selectors.default_unit(self.user)
+        if self.page:
+            return chosen
+        return get_object_or_404(selectors.reachable_units(self.user), pk=chosen)
+
+
+class StatsQuery(_UnitQuery, UnitPeriodQuery):
+    """The results statistics' unit and period (default: 1 January to today), for the page,
+    its Excel export and ``GET /api/v1/enforcement/stats/``."""
+
+    def period(self) -> selectors.Period:
+        return selectors.Period(self.unit(), *self.dates())
+
+
+class KpiQuery(_UnitQuery, QueryFilterSet):
+    """``GET /api/v1/kpis/enforcement/``: the unit and the year (default: this year), from
+    1990 to next year."""
+
+    org_unit = IdFilter(label=_("Unit (id)"))
+    year = YearFilter(label=_("Year"))
+
+    def is_valid(self):
+        valid = super().is_valid()
+        year = self.form.cleaned_data.get("year") if valid else None
+        if year and not 1990 <= year <= datetime.date.today().year + 1:
+            self.form.add_error("year", _("Enter a year such as 2026."))
+            return False
+        return valid

@@ -121,12 +121,11 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason for viewing"), max_length=200)
 
 
-class StatsForm(UserForm):
+class TargetsForm(UserForm):
     org_unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=OrgUnit.objects.none(), required=False
     )
-    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,18 +136,6 @@ class StatsForm(UserForm):
             .filter(level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP])
             .order_by("path")
         )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_from", _("The period starts after it ends."))
-        return data
-
-
-class TargetsForm(StatsForm):
-    date_from = None
-    date_to = None
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
 
 class OutboundForm(UserForm):

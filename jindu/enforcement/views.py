@@ -24,7 +24,7 @@ from jindu.core.views import apply_refusal, paginate
 
 from . import forms, selectors, services
 from .access import is_office, is_police, may_change, sees_full_ids, works_on_enforcement
-from .filters import CaseFilter
+from .filters import CaseFilter, StatsQuery, TipFilter, VenueFilter
 from .models import (
     Case,
     EradicationPatrol,
@@ -251,23 +251,13 @@ def suspect_reveal(request, pk):
 # ---------------------------------------------------------------- statistics and targets
 
 
-def _stats_period(request, form):
-    unit = form.cleaned_data.get("org_unit") or selectors.default_unit(request.user)
-    today = timezone.localdate()
-    date_to = form.cleaned_data.get("date_to") or today
-    date_from = form.cleaned_data.get("date_from") or date_to.replace(month=1, day=1)
-    return selectors.Period(unit, date_from, date_to)
-
-
 def stats(request):
     _require(request.user)
-    form = forms.StatsForm(request.GET or None, user=request.user)
+    # The page, its Excel export and GET /api/v1/enforcement/stats/ read one query.
+    query = StatsQuery(request.GET or None, request=request, page=True)
     result = None
-    if not request.GET or form.is_valid():
-        if not request.GET:
-            form = forms.StatsForm({}, user=request.user)
-            form.is_valid()
-        period = _stats_period(request, form)
+    if not query.is_bound or query.is_valid():
+        period = query.period()
         if period.unit is not None:
             result = selectors.results_stats(request.user, period)
     if result is not None and request.GET.get("export") == "xlsx":
@@ -275,7 +265,7 @@ def stats(request):
     return render(
         request,
         "enforcement/stats.html",
-        {"form": form, "stats": result, "query": request.GET.urlencode()},
+        {"form": query.form, "stats": result, "query": request.GET.urlencode()},
     )
 
 
@@ -436,7 +426,10 @@ def finding_new(request):
 
 def venue_list(request):
     _require(request.user)
-    venues = selectors.venue_list(request.user, grade=request.GET.get("grade", ""))
+    # The page and GET /api/v1/venues/ read one FilterSet (a bad grade is ignored here).
+    venues = VenueFilter(
+        request.GET or None, selectors.venue_list(request.user), request=request, page=True
+    ).qs
     kinds = {k.code: k.name for k in enforcement_policy().venue_kinds}
     return render(
         request,
@@ -529,9 +522,12 @@ def venue_detail(request, pk):
 
 def tip_list(request):
     _require(request.user)
-    tips = Tip.objects.restrict(request.user).select_related("org_unit", "station")
-    if status := request.GET.get("status"):
-        tips = tips.filter(status=status)
+    tips = TipFilter(
+        request.GET or None,
+        Tip.objects.restrict(request.user).select_related("org_unit", "station"),
+        request=request,
+        page=True,
+    ).qs
     return render(
         request,
         "enforcement/tip_list.html",

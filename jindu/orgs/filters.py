@@ -3,15 +3,19 @@ geographic tree, member units, stations) and the positions, on the page and over
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from jindu.core.filters import IdFilter, SelectorFilterSet
+from jindu.core.filters import DayFilter, IdFilter, SelectorFilterSet
 
 from . import selectors
+from .forms import DateInput
 from .models import GEOGRAPHIC_LEVELS, OrgUnit, Position, PositionRole, UnitKind, UnitLevel
 
 
@@ -108,3 +112,43 @@ class SubtreeFilter(IdFilter):
         if path is None:
             return qs.none()
         return qs.filter(**{f"{self.field_name}__path__startswith": path})
+
+
+class QueryFilterSet(SelectorFilterSet):
+    """The query of an endpoint that answers figures computed from it, not a list (a
+    statistics table, a target's indicators): parsed once and documented from the FilterSet
+    (``jindu.api.filters.valid_query``). No row is ever filtered by it; the unit is its
+    usual subject, hence the model."""
+
+    class Meta:
+        model = OrgUnit
+        fields: list[str] = []
+
+    def select(self, queryset, **values):
+        # On a detail action (a survey's results) the backend also filters the object's
+        # lookup: the query names no rows, so it leaves them as they are.
+        return queryset
+
+
+class UnitPeriodQuery(QueryFilterSet):
+    """A unit (by id) and a period; a period that starts after it ends names ``date_from``."""
+
+    org_unit = IdFilter(label=_("Unit (id)"))
+    date_from = DayFilter(label=_("From"), widget=DateInput())
+    date_to = DayFilter(label=_("To"), widget=DateInput())
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            date_from, date_to = self.dates()
+            if date_from > date_to:
+                self.form.add_error("date_from", _("The period starts after it ends."))
+                return False
+        return valid
+
+    def dates(self) -> tuple[datetime.date, datetime.date]:
+        """The period asked for: until today and from 1 January of its last year unless
+        given."""
+        data = self.values()
+        date_to = data.get("date_to") or timezone.localdate()
+        return data.get("date_from") or date_to.replace(month=1, day=1), date_to

@@ -1,9 +1,8 @@
 """Prevention REST API (the issue's contract: paths, fields and codes are stable)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -11,14 +10,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet
-from jindu.api.filters import FilterSetBackend, date_param, int_param
-from jindu.core.scoping import scope_for
+from jindu.api.filters import FilterSetBackend, valid_query
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
 from . import selectors
 from .access import may_see_prevention
-from .filters import ActivityFilter, FixtureFilter, LessonFilter, SchoolClassFilter, SchoolFilter
+from .filters import (
+    ActivityFilter,
+    ClassHoursFilter,
+    FixtureFilter,
+    KpiQuery,
+    KpiVillagesQuery,
+    LessonFilter,
+    SchoolClassFilter,
+    SchoolFilter,
+    SurveyResultsQuery,
+)
 from .models import (
     Activity,
     Fixture,
@@ -105,37 +113,17 @@ class SchoolRecordViewSet(CreateViewSet):
     serializer_class = SchoolRecordSerializer
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("school", OpenApiTypes.INT),
-        OpenApiParameter("school_year", OpenApiTypes.STR, description="e.g. 2019-2020"),
-        OpenApiParameter("org_unit", OpenApiTypes.INT),
-    ]
-)
 class ClassHoursView(ListAPIView):
     """Each class with ``required`` hours (0 where the rule does not apply), ``recorded`` and
     ``met`` (方案四（三）三是)."""
 
     serializer_class = ClassHoursSerializer
     queryset = SchoolClass.objects.none()
-
-    def get_queryset(self):
-        request = self.request
-        school = None
-        if (school_id := int_param(request, "school")) is not None:
-            school = get_scoped_or_404(School, request.user, school_id)
-        unit = None
-        if (unit_id := int_param(request, "org_unit")) is not None:
-            unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
-        return selectors.class_hours(
-            request.user,
-            school=school,
-            school_year=request.query_params.get("school_year", "").strip(),
-            unit=unit,
-        )
+    filter_backends = [FilterSetBackend]
+    filterset_class = ClassHoursFilter
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(
             ClassHoursSerializer(selectors.class_hours_rows(page), many=True).data
         )
@@ -146,16 +134,20 @@ class SurveyViewSet(CreateViewSet):
 
     queryset = Survey.objects.all()
     serializer_class = SurveySerializer
+    filterset_class = None  # the results' query (set on the action)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("org_unit", OpenApiTypes.INT)],
-        responses=SurveyResultSerializer,
+    @extend_schema(filters=True, responses=SurveyResultSerializer)
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[FilterSetBackend],
+        filterset_class=SurveyResultsQuery,
     )
-    @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
         survey = self.get_object()
         unit = None
-        if (unit_id := int_param(request, "org_unit")) is not None:
+        unit_id = valid_query(SurveyResultsQuery, request).values().get("org_unit")
+        if unit_id is not None:
             unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
         return Response(
             SurveyResultSerializer(selectors.survey_results(request.user, survey, unit)).data
@@ -170,42 +162,33 @@ class SurveyResponseViewSet(CreateViewSet):
     serializer_class = SurveyResponseSerializer
 
 
-def kpi_period(request) -> selectors.Period:
+def kpi_period(request, query_class=KpiQuery) -> tuple[selectors.Period, KpiQuery]:
     if not may_see_prevention(request.user):
         raise PermissionDenied()
-    unit_id = int_param(request, "org_unit")
-    if unit_id is None:
-        unit = (
-            request.user.unit
-            if scope_for(request.user).role == "township"
-            else OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-        )
-        if unit is None:
-            raise ValidationError({"org_unit": [_("Choose the unit.")]})
-    else:
-        unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
-    date_to = date_param(request, "date_to") or timezone.localdate()
-    date_from = date_param(request, "date_from") or date_to.replace(month=1, day=1)
-    if date_from > date_to:
-        raise ValidationError({"date_from": [_("The period starts after it ends.")]})
-    return selectors.Period(unit, date_from, date_to)
+    query = valid_query(query_class, request)
+    unit = query.unit()
+    if unit is None:
+        raise ValidationError({"org_unit": [_("Choose the unit.")]})
+    return selectors.Period(unit, *query.dates()), query
 
 
-KPI_PARAMS = [
-    OpenApiParameter("org_unit", OpenApiTypes.INT),
-    OpenApiParameter("date_from", OpenApiTypes.DATE),
-    OpenApiParameter("date_to", OpenApiTypes.DATE),
-]
+class _Query:
+    """The endpoint's parameters come from its FilterSet (``filters=True`` documents them)."""
+
+    filter_backends = [FilterSetBackend]
+    queryset = OrgUnit.objects.none()
 
 
-class PreventionKpiView(APIView):
+class PreventionKpiView(_Query, APIView):
     """The three targets of 方案一（四）: publicity coverage, grassroots mobilisation and tip
     participation, each with numerator, denominator, target, met and its (county's own)
     definition; the villages behind a number: GET …/villages/."""
 
-    @extend_schema(parameters=KPI_PARAMS, responses=PreventionKpiSerializer)
+    filterset_class = KpiQuery
+
+    @extend_schema(filters=True, responses=PreventionKpiSerializer)
     def get(self, request):
-        period = kpi_period(request)
+        period, _query = kpi_period(request)
         indicators = selectors.prevention_kpis(
             request.user, period.unit, period.date_from, period.date_to
         )
@@ -221,26 +204,16 @@ class PreventionKpiView(APIView):
         )
 
 
-class PreventionKpiVillagesView(APIView):
+class PreventionKpiVillagesView(_Query, APIView):
     """The villages/communities behind a target: ``?code=publicity_coverage|
     grassroots_mobilisation&which=numerator|denominator|gap``."""
 
-    @extend_schema(
-        parameters=[
-            *KPI_PARAMS,
-            OpenApiParameter("code", OpenApiTypes.STR, enum=list(selectors.VILLAGE_TARGETS)),
-            OpenApiParameter("which", OpenApiTypes.STR, enum=list(selectors.DRILL)),
-        ],
-        responses=OpenApiTypes.OBJECT,
-    )
+    filterset_class = KpiVillagesQuery
+
+    @extend_schema(filters=True, responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        period = kpi_period(request)
-        code = request.query_params.get("code", "")
-        which = request.query_params.get("which", "denominator")
-        if code not in selectors.VILLAGE_TARGETS:
-            raise ValidationError({"code": [_("Choose the target.")]})
-        if which not in selectors.DRILL:
-            raise ValidationError({"which": [_("Choose numerator, denominator or gap.")]})
+        period, query = kpi_period(request, KpiVillagesQuery)
+        code, which = query.target()
         rows = selectors.kpi_villages(
             request.user, period.unit, period.date_from, period.date_to, code, which
         ).order_by("code")

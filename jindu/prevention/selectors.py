@@ -28,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from jindu.core.scoping import VIEW
+from jindu.core.scoping import VIEW, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.supervision.models import ResponsibilityLetter
 
@@ -47,6 +47,15 @@ from .models import (
 from .policy import prevention_policy
 
 UNBOUNDED = 2**63 - 1
+
+
+def default_unit(user) -> OrgUnit | None:
+    """The unit the targets open on: a township's own, the county for everyone else."""
+    if scope_for(user).role == "township":
+        return user.unit
+    return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
 DRILL = ("numerator", "denominator", "gap")
 VILLAGE_TARGETS = ("publicity_coverage", "grassroots_mobilisation")
 

@@ -9,12 +9,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, ScopedRelatedField, call_service
-from jindu.api.filters import FilterSetBackend, year_param
+from jindu.api.filters import FilterSetBackend
 from jindu.core.filters import MAX_ID
 from jindu.orgs.models import OrgUnit
 
 from . import reporting, services
-from .filters import ObligationFilter, ReportFilter
+from .filters import LetterFilter, ObligationFilter, ReportFilter
 from .models import (
     MajorEvent,
     Meeting,
@@ -281,12 +281,8 @@ class LetterViewSet(CreateViewSet):
 
     queryset = ResponsibilityLetter.objects.select_related("upper_unit", "lower_unit")
     serializer_class = LetterSerializer
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if (year := year_param(self.request)) is not None:
-            queryset = queryset.filter(year=year)
-        return queryset
+    filter_backends = [FilterSetBackend]
+    filterset_class = LetterFilter
 
 
 class EventSerializer(serializers.ModelSerializer):

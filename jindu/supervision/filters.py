@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import IdFilter, SelectorFilterSet
+from jindu.core.filters import IdFilter, SelectorFilterSet, YearFilter, list_filterset
 
 from . import selectors
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     ObligationStatus,
     ReportKind,
     ReportStatus,
+    ResponsibilityLetter,
     WorkReport,
 )
 
@@ -69,3 +70,8 @@ class ReportFilter(SelectorFilterSet):
 
     def select(self, queryset, **values):
         return selectors.reports(self.user, base=queryset, **values)
+
+
+LetterFilter = list_filterset(
+    ResponsibilityLetter, year=YearFilter(field_name="year", label=_("Year"))
+)

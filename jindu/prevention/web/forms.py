@@ -260,20 +260,6 @@ class SurveyForm(forms.Form):
     period_end = forms.DateField(label=_("Until"), widget=DateInput())
 
 
-class KpiForm(forms.Form):
-    org_unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = geographic_units(
-            user, (UnitLevel.COUNTY, UnitLevel.TOWNSHIP)
-        )
-
-
 def answer_form_class(questions):
     """The survey's questions as radio buttons (works without JavaScript)."""
     fields = {

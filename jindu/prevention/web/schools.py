@@ -15,6 +15,7 @@ from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import rules, selectors, services
 from ..access import records_for_school, runs_schools, school_account_of, works_on_schools
+from ..filters import SchoolFilter
 from ..models import QingjiaoFigures, School, SchoolAccount, SchoolClass
 from ..policy import prevention_policy
 from . import forms
@@ -47,9 +48,14 @@ def school_list(request):
             else:
                 messages.success(request, _("School registered."))
                 return redirect("prevention:school_detail", pk=school.pk)
-    rows = School.objects.restrict(request.user, VIEW).select_related("org_unit")
-    if q := request.GET.get("q", "").strip():
-        rows = rows.filter(name__icontains=q)
+    # The page and GET /api/v1/schools/ read one FilterSet.
+    schools = SchoolFilter(
+        request.GET or None,
+        School.objects.restrict(request.user, VIEW).select_related("org_unit"),
+        request=request,
+        page=True,
+    )
+    rows, q = schools.qs, schools.values().get("q", "")
     return render(
         request,
         "prevention/school_list.html",

@@ -11,10 +11,10 @@ from jindu.core.errors import Refused
 from jindu.core.scoping import VIEW, scope_for
 from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
-from jindu.orgs.models import OrgUnit
 
 from .. import selectors, services
 from ..access import may_see_prevention, records_activities, runs_schools, school_account_of
+from ..filters import KpiQuery, KpiVillagesQuery
 from ..models import Activity, Fixture, Liaison, Population
 from ..policy import prevention_policy
 from . import forms
@@ -25,19 +25,13 @@ def _require(user):
         raise PermissionDenied
 
 
-def _default_unit(user):
-    if scope_for(user).role == "township":
-        return user.unit
-    return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-
-
 def home(request):
     user = request.user
     if (school := school_account_of(user)) is not None:
         # A school account's prevention is its school.
         return redirect("prevention:school_detail", pk=school)
     _require(user)
-    unit = _default_unit(user)
+    unit = selectors.default_unit(user)
     today = timezone.localdate()
     indicators = []
     if unit is not None and scope_for(user).role != "member_unit":
@@ -246,27 +240,25 @@ def population_list(request):
     )
 
 
-def _kpi_period(request):
-    form = forms.KpiForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
-    unit = data.get("org_unit") or _default_unit(request.user)
-    date_to = data.get("date_to") or today
-    date_from = data.get("date_from") or date_to.replace(month=1, day=1)
+def _kpi_period(request, query_class=KpiQuery):
+    # The pages and GET /api/v1/kpis/prevention/(villages/) read one query; a page shows a
+    # period that starts after it ends from 1 January instead.
+    query = query_class(request.GET or None, request=request, page=True)
+    date_from, date_to = query.dates()
     if date_from > date_to:
         date_from = date_to.replace(month=1, day=1)
-    return form, unit, date_from, date_to
+    return query, query.unit(), date_from, date_to
 
 
 def kpis(request):
     _require(request.user)
-    form, unit, date_from, date_to = _kpi_period(request)
+    query, unit, date_from, date_to = _kpi_period(request)
     indicators = selectors.prevention_kpis(request.user, unit, date_from, date_to) if unit else []
     return render(
         request,
         "prevention/kpis.html",
         {
-            "form": form,
+            "form": query.form,
             "unit": unit,
             "date_from": date_from,
             "date_to": date_to,
@@ -278,13 +270,8 @@ def kpis(request):
 
 def kpi_villages(request):
     _require(request.user)
-    code = request.GET.get("code", "")
-    if code not in selectors.VILLAGE_TARGETS:
-        code = selectors.VILLAGE_TARGETS[0]
-    which = request.GET.get("which", "gap")
-    if which not in selectors.DRILL:
-        which = "gap"
-    _form, unit, date_from, date_to = _kpi_period(request)
+    query, unit, date_from, date_to = _kpi_period(request, KpiVillagesQuery)
+    code, which = query.target()
     rows = selectors.kpi_villages(request.user, unit, date_from, date_to, code, which).order_by(
         "code"
     )
