@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from jindu.api.base import CreateViewSet
 from jindu.api.filters import FilterSetBackend, date_param, int_param
+from jindu.core.roles import Role
 from jindu.core.scoping import scope_for
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
@@ -177,7 +178,7 @@ def kpi_period(request) -> selectors.Period:
     if unit_id is None:
         unit = (
             request.user.unit
-            if scope_for(request.user).role == "township"
+            if scope_for(request.user).role == Role.TOWNSHIP
             else OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
         )
         if unit is None:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
-from jindu.core.scoping import VIEW, scope_for
+from jindu.core.roles import Role
+from jindu.core.scoping import CHANGE, VIEW, scope_for
 from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit
@@ -26,7 +27,7 @@ def _require(user):
 
 
 def _default_unit(user):
-    if scope_for(user).role == "township":
+    if scope_for(user).role == Role.TOWNSHIP:
         return user.unit
     return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
 
@@ -40,7 +41,7 @@ def home(request):
     unit = _default_unit(user)
     today = timezone.localdate()
     indicators = []
-    if unit is not None and scope_for(user).role != "member_unit":
+    if unit is not None and scope_for(user).role != Role.MEMBER_UNIT:
         indicators = selectors.prevention_kpis(user, unit, today.replace(month=1, day=1), today)
     return render(
         request,
@@ -156,7 +157,7 @@ def fixture_list(request):
         .filter(end_date__isnull=True)
         .select_related("org_unit")[:200]
     )
-    can_change = scope_for(request.user).role in ("office_admin", "township")
+    can_change = scope_for(request.user).may(CHANGE, Fixture)
     return render(
         request,
         "prevention/fixture_list.html",
@@ -166,7 +167,7 @@ def fixture_list(request):
 
 @require_http_methods(["GET", "POST"])
 def fixture_create(request):
-    if scope_for(request.user).role not in ("office_admin", "township"):
+    if not scope_for(request.user).may(CHANGE, Fixture):
         raise PermissionDenied
     policy = prevention_policy()
     form = forms.FixtureForm(
@@ -202,7 +203,7 @@ def fixture_create(request):
 
 @require_http_methods(["GET", "POST"])
 def liaison_create(request):
-    if scope_for(request.user).role not in ("office_admin", "township"):
+    if not scope_for(request.user).may(CHANGE, Liaison):
         raise PermissionDenied
     form = forms.LiaisonForm(
         request.POST or None, user=request.user, initial={"start_date": timezone.localdate()}
