@@ -228,7 +228,7 @@ class SupportVisit(Recorded):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_fields = ("assignment__designation__org_unit", "assignment__member_unit")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_actions = {"change": (Role.MEMBER_UNIT,)}
 
     class Meta:
         verbose_name = _("support visit")

@@ -44,7 +44,7 @@ class User(AbstractUser):
     objects = ScopedUserManager()
 
     scope_unit_field = "unit"
-    scope_write_roles = ()  # only the office administrator manages accounts
+    scope_actions = {"change": ()}  # only the office administrator manages accounts
 
     class Meta:
         verbose_name = _("user")

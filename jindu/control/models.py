@@ -170,7 +170,7 @@ class PersonScoped(models.Model):
 
     scope_unit_field = "person__residence_unit"
     scope_view_roles = CONTROL_ROLES
-    scope_write_roles = WRITE_ROLES
+    scope_actions = {"change": WRITE_ROLES}
 
     class Meta:
         abstract = True
@@ -224,7 +224,7 @@ class Person(models.Model):
 
     scope_unit_field = "residence_unit"
     scope_view_roles = CONTROL_ROLES
-    scope_write_roles = WRITE_ROLES
+    scope_actions = {"change": WRITE_ROLES}
     # Never copied into the audit trail (ciphertext and hashes; the masked copies are).
     secret_fields = ("id_number_encrypted", "id_hash", "phone_encrypted", "phone_hash")
 
@@ -695,7 +695,13 @@ class RelapseReport(models.Model):
 
     scope_unit_field = "grid"
     scope_view_roles = (*CONTROL_ROLES, Role.GRID_WORKER)
-    scope_write_roles = (Role.GRID_WORKER, Role.POLICE_STATION)
+    # A grid worker reports from their grid; the police station covering the township handles
+    # the report (accepts, checks, closes), and so does the office.
+    scope_actions = {
+        "change": (Role.GRID_WORKER, Role.POLICE_STATION),
+        "report": (Role.GRID_WORKER,),
+        "handle": (Role.POLICE_STATION,),
+    }
 
     class Meta:
         verbose_name = _("relapse report")
@@ -724,7 +730,7 @@ class FileAccess(models.Model):
 
     scope_unit_field = "person__residence_unit"
     scope_view_roles = (Role.OFFICE_ADMIN,)
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("file access")

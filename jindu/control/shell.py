@@ -68,7 +68,7 @@ def _tiles(user, scope, today):
             "warn": follow_ups > 0,
         }
     ]
-    if scope.role in relapse.HANDLER_ROLES:
+    if relapse.may_handle(user):
         waiting = (
             RelapseReport.objects.restrict(user, VIEW).exclude(status=RelapseStatus.CLOSED).count()
         )

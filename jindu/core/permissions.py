@@ -2,8 +2,10 @@
 
 A model declares ``scope_actions``: named actions (``view``, ``change``, ``submit``,
 ``review``, ``decide``, ``handle`` …) to the roles that may take them within their
-jurisdiction. The county office administrator may take every action. A model that declares
-only ``scope_write_roles`` (the older spelling) has one named action, ``change``.
+jurisdiction. The county office administrator may take every action. ``change`` is always
+declared (``()``: the office alone); an action the map does not name falls to the ``change``
+roles. This is the one spelling: ``jindu/core/tests/test_permissions_map.py`` refuses any other
+and any role that ``Role`` does not know.
 
 Everything reads this map: ``Scope.may`` and ``can()`` (``jindu.core.scoping``), services,
 views, the menu and the ``{% available_actions %}`` template tag. A model may also say which
@@ -27,9 +29,7 @@ def roles_for(model: type[models.Model] | models.Model, action: str) -> tuple[st
     declared = getattr(model, "scope_actions", None) or {}
     if action in declared:
         return tuple(declared[action])
-    if CHANGE in declared:
-        return tuple(declared[CHANGE])
-    return tuple(getattr(model, "scope_write_roles", ()))
+    return tuple(declared.get(CHANGE, ()))
 
 
 def actions_of(model: type[models.Model] | models.Model) -> tuple[str, ...]:

@@ -6,7 +6,8 @@ Every view, API endpoint and export reads through ``Model.objects.restrict(user,
 * ``scope_path_field``: the name of a materialised-path field on the model itself (OrgUnit);
 * ``scope_unit_field``: the lookup to its OrgUnit foreign key (e.g. ``"org_unit"``), or
   ``scope_unit_fields``: several such lookups, any of which makes the row visible;
-* ``scope_write_roles``: roles that may change it, within their jurisdiction (the office
+* ``scope_actions``: its named actions (``change``, ``decide``, ``handle`` …) to the roles that
+  may take them within their jurisdiction (``jindu.core.permissions``; the office
   administrator may always; leaders are read-only except where a model names them).
 
 A user's jurisdiction is a set of subtrees of the organisation: the whole county for the
@@ -71,9 +72,8 @@ class Scope:
         """Whether the role may ``action`` records of ``model`` at all (within its subtrees).
 
         The office administrator may take every action; any other role only the named actions
-        whose roles name it (``jindu.core.permissions``: ``scope_actions``, or
-        ``scope_write_roles`` for ``change``; a leader, otherwise read-only, records
-        decisions)."""
+        whose roles name it (``jindu.core.permissions``: the model's ``scope_actions``; a
+        leader, otherwise read-only, records decisions)."""
         if self.is_empty and not self.bound:
             return False
         return role_may(self.role, action, model)

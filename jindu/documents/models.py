@@ -53,7 +53,7 @@ class IssuedDocument(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = ()  # issued by services only, never edited
+    scope_actions = {"change": ()}  # issued by services only, never edited
 
     class Meta:
         verbose_name = _("issued document")

@@ -21,7 +21,7 @@ from jindu.api.filters import FilterSetBackend, valid_query
 from jindu.orgs.models import OrgUnit
 
 from . import selectors, services
-from .access import is_office, works_on_enforcement
+from .access import enforcement_scope, works_on_enforcement
 from .filters import (
     CaseFilter,
     DenFilter,
@@ -273,7 +273,7 @@ class TipViewSet(Filtered, CreateViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         tip = self.get_object()
-        if is_office(request.user) and tip.has_reporter:
+        if tip.has_reporter and enforcement_scope(request.user).may("reveal_reporter", Tip):
             reason = request.query_params.get("reason") or _("Tip page (API)")
             reporter = services.reveal_reporter(request.user, tip, reason=reason)
             return Response(

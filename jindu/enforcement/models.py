@@ -184,7 +184,7 @@ class Case(models.Model):
     # county police see it; the handling unit does not widen who sees it (one path filter,
     # which the list and the figures can push into one indexed join).
     scope_unit_field = "org_unit"
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
 
     class Meta:
         verbose_name = _("case")
@@ -210,7 +210,7 @@ class CaseScoped(models.Model):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "case__org_unit"
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
 
     class Meta:
         abstract = True
@@ -349,7 +349,7 @@ class OutboundTrafficker(models.Model):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "household_unit"
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
     secret_fields = ("id_number_encrypted", "id_hash")
 
     class Meta:
@@ -382,7 +382,7 @@ class OutboundWork(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "trafficker__household_unit"
-    scope_write_roles = FIELD_WRITE
+    scope_actions = {"change": FIELD_WRITE}
 
     class Meta:
         verbose_name = _("work record")
@@ -415,7 +415,7 @@ class EradicationPatrol(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = FIELD_WRITE
+    scope_actions = {"change": FIELD_WRITE}
 
     class Meta:
         verbose_name = _("eradication patrol")
@@ -454,7 +454,7 @@ class PlantingFinding(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = FIELD_WRITE
+    scope_actions = {"change": FIELD_WRITE}
 
     class Meta:
         verbose_name = _("planting finding")
@@ -486,7 +486,7 @@ class ProductionIncident(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = FIELD_WRITE
+    scope_actions = {"change": FIELD_WRITE}
 
     class Meta:
         verbose_name = _("production incident")
@@ -525,7 +525,7 @@ class Venue(models.Model):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_fields = ("org_unit", "station")
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
 
     class Meta:
         verbose_name = _("venue")
@@ -560,7 +560,7 @@ class VenueInspection(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_fields = ("venue__org_unit", "venue__station")
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
 
     class Meta:
         verbose_name = _("venue inspection")
@@ -590,7 +590,7 @@ class VenueSanction(Recorded):
     objects = EnforcementQuerySet.as_manager()
 
     scope_unit_fields = ("venue__org_unit", "venue__station")
-    scope_write_roles = POLICE_WRITE
+    scope_actions = {"change": POLICE_WRITE}
 
     class Meta:
         verbose_name = _("venue sanction")
@@ -655,7 +655,18 @@ class Tip(models.Model):
     scope_unit_fields = ("org_unit", "station")
     # Townships and grid workers see no tips: a tip may concern people around them.
     scope_view_roles = (Role.OFFICE_ADMIN, Role.LEADER, Role.MEMBER_UNIT, Role.POLICE_STATION)
-    scope_write_roles = POLICE_WRITE
+    # The office receives a tip, assigns it to a station, decides the reward and records the
+    # reporter's notification and claim, and alone sees who reported; the police verify it.
+    scope_actions = {
+        "change": POLICE_WRITE,
+        "verify": POLICE_WRITE,
+        "receive": (),
+        "assign": (),
+        "reward": (),
+        "notify": (),
+        "claim": (),
+        "reveal_reporter": (),
+    }
     secret_fields = ("reporter_name_encrypted", "reporter_phone_encrypted", "reporter_phone_hash")
 
     # The reporter's identity: the name kept only encrypted, the phone encrypted and hashed
@@ -673,6 +684,19 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_date} {self.org_unit}"
+
+    def allows_action(self, action: str) -> bool:
+        """What the tip's state allows (the services refuse the rest)."""
+        rewarded = self.status == TipStatus.REWARDED
+        return {
+            "assign": self.status in (TipStatus.RECEIVED, TipStatus.ASSIGNED),
+            "verify": self.status == TipStatus.ASSIGNED,
+            "reward": self.status == TipStatus.VERIFIED
+            and self.case_id is not None
+            and self.has_reporter,
+            "notify": rewarded and self.notified_on is None,
+            "claim": rewarded and self.notified_on is not None and self.claimed_on is None,
+        }.get(action, True)
 
 
 class IdentitySubject(models.TextChoices):
@@ -700,7 +724,7 @@ class IdentityAccess(models.Model):
 
     scope_unit_field = "org_unit"
     scope_view_roles = (Role.OFFICE_ADMIN,)
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("identity access")
@@ -740,7 +764,7 @@ class Population(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("population figure")
@@ -818,7 +842,7 @@ class ResultsCell(models.Model):
     # over everything reaches them).
     objects = EnforcementQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("results figure")

@@ -21,7 +21,7 @@ from jindu.control.models import Person
 from jindu.core import workdays
 from jindu.core.errors import Conflict, NotAllowed, Refused
 from jindu.core.scoping import CHANGE, VIEW, require_office, scope_for
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 from jindu.supervision import reminders
 from jindu.supervision import services as supervision
 from jindu.supervision.models import Obligation, ObligationKind, ObligationStatus
@@ -101,11 +101,18 @@ def _require_unit(actor, model, unit: OrgUnit, field: str = "org_unit") -> None:
         raise NotAllowed(_("You may not record this for that unit."), field=field)
 
 
-def _require_change(actor, obj) -> None:
+def _require_change(actor, obj, action: str = CHANGE) -> None:
     if actor is None:
         return
-    if not type(obj).objects.restrict(actor, CHANGE).filter(pk=obj.pk).exists():
+    if not type(obj).objects.restrict(actor, action).filter(pk=obj.pk).exists():
         raise NotAllowed()
+
+
+def _require_may(actor, action: str, model, message=None) -> None:
+    """The actor's role may take ``action`` on ``model`` records (the model's named actions);
+    the system itself (``actor`` None) may."""
+    if actor is not None and not enforcement_scope(actor).may(action, model):
+        raise NotAllowed(message)
 
 
 def _township(unit: OrgUnit | None, field: str = "org_unit") -> OrgUnit:
@@ -474,8 +481,11 @@ def reveal_id_number(actor, obj, *, reason: str) -> str:
 @transaction.atomic
 def reveal_reporter(actor, tip: Tip, *, reason: str) -> dict:
     """The reporter's name and contact: the office alone, every showing logged."""
-    if actor is None or not is_office(actor):
+    if actor is None:
         raise NotAllowed(_("Only the county office sees who reported a tip."))
+    _require_may(
+        actor, "reveal_reporter", Tip, _("Only the county office sees who reported a tip.")
+    )
     _log_identity(actor, IdentitySubject.TIP_REPORTER, tip, tip.org_unit, reason)
     return {
         "reporter_name": tip.reporter_name,
@@ -719,7 +729,7 @@ def _venue_values(policy, *, kind, org_unit, station, opened_date, filed_date):
     if policy.venue_kind(kind) is None:
         raise Refused(_("Unknown venue kind “%(code)s”.") % {"code": kind}, field="kind")
     _township(org_unit)
-    if station is None or station.kind != "police_station":
+    if station is None or station.kind != UnitKind.POLICE_STATION:
         raise Refused(_("Choose the covering police station."), field="station")
     _not_future(opened_date, "opened_date")
     _not_future(filed_date, "filed_date")
@@ -1125,8 +1135,7 @@ def receive_tip(
 ) -> Tip:
     """A tip taken by the office (hotline, letter, in person) — or, with ``actor`` None and
     channel ``web``, from the public form."""
-    if actor is not None and not is_office(actor):
-        raise NotAllowed(_("Tips are received by the county office."))
+    _require_may(actor, "receive", Tip, _("Tips are received by the county office."))
     content = _tip_values(
         received_date=received_date, channel=channel, org_unit=org_unit, content=content
     )
@@ -1165,9 +1174,8 @@ def submit_public_tip(*, org_unit, content, reporter_name="", reporter_phone="")
 
 @transaction.atomic
 def assign_tip(actor, tip: Tip, *, station: OrgUnit) -> Tip:
-    if actor is not None and not is_office(actor):
-        raise NotAllowed(_("The county office assigns tips."))
-    if station is None or station.kind != "police_station":
+    _require_may(actor, "assign", Tip, _("The county office assigns tips."))
+    if station is None or station.kind != UnitKind.POLICE_STATION:
         raise Refused(_("Choose a police station."), field="station")
     if tip.status not in (TipStatus.RECEIVED, TipStatus.ASSIGNED):
         raise Conflict(_("The tip has already been verified."))
@@ -1184,7 +1192,7 @@ def verify_tip(
 ) -> Tip:
     """The assigned station (or the police bureau) records what the check found, and the
     case the tip led to."""
-    _require_change(actor, tip)
+    _require_change(actor, tip, "verify")
     if tip.status != TipStatus.ASSIGNED:
         raise Conflict(_("Only an assigned tip can be verified."))
     if not (note or "").strip():
@@ -1213,8 +1221,7 @@ def reward_tip(actor, tip: Tip, *, quantities: dict, special: bool = False) -> T
     """The reward from the county tariff, bounded by the national 办法; the deadline to
     notify the reporter (15 working days after the case was solved) becomes an obligation of
     the office."""
-    if actor is not None and not is_office(actor):
-        raise NotAllowed(_("The county office decides rewards."))
+    _require_may(actor, "reward", Tip, _("The county office decides rewards."))
     if tip.status != TipStatus.VERIFIED or tip.case is None:
         raise Conflict(_("A reward follows a verified tip that led to a case."))
     if tip.case.solved_date is None:
@@ -1264,8 +1271,7 @@ def reward_tip(actor, tip: Tip, *, quantities: dict, special: bool = False) -> T
 
 @transaction.atomic
 def record_reporter_notified(actor, tip: Tip, *, date) -> Tip:
-    if actor is not None and not is_office(actor):
-        raise NotAllowed()
+    _require_may(actor, "notify", Tip)
     if tip.status != TipStatus.REWARDED or tip.notified_on is not None:
         raise Conflict(_("The reporter can be notified once, after the reward is decided."))
     if date is None:
@@ -1308,8 +1314,7 @@ def record_reporter_notified(actor, tip: Tip, *, date) -> Tip:
 
 @transaction.atomic
 def record_reward_claimed(actor, tip: Tip, *, date) -> Tip:
-    if actor is not None and not is_office(actor):
-        raise NotAllowed()
+    _require_may(actor, "claim", Tip)
     if tip.notified_on is None or tip.claimed_on is not None:
         raise Conflict(_("A reward is claimed once, after the reporter was notified."))
     if date is None:

@@ -19,11 +19,18 @@ from django.views.decorators.http import require_POST
 from jindu.control.models import Person
 from jindu.core.errors import Refused
 from jindu.core.exports import xlsx_response
-from jindu.core.scoping import CHANGE, VIEW, can
+from jindu.core.scoping import CHANGE, VIEW, available_actions, can
 from jindu.core.views import apply_refusal, paginate
 
 from . import forms, selectors, services
-from .access import is_office, is_police, may_change, sees_full_ids, works_on_enforcement
+from .access import (
+    enforcement_scope,
+    is_office,
+    is_police,
+    may_change,
+    sees_full_ids,
+    works_on_enforcement,
+)
 from .filters import CaseFilter, StatsQuery, TipFilter, VenueFilter
 from .models import (
     Case,
@@ -534,14 +541,14 @@ def tip_list(request):
         {
             "page": paginate(request, tips.order_by("-received_date", "-id")),
             "statuses": TipStatus.choices,
-            "may_create": is_office(request.user),
+            "may_create": enforcement_scope(request.user).may("receive", Tip),
         },
     )
 
 
 def tip_new(request):
     _require(request.user)
-    if not is_office(request.user):
+    if not enforcement_scope(request.user).may("receive", Tip):
         raise PermissionDenied
     form = forms.TipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -555,7 +562,7 @@ def tip_detail(request, pk):
     _require(request.user)
     tip = _get(Tip, request.user, pk)
     user = request.user
-    office = is_office(user)
+    actions = available_actions(user, tip, known_visible=True)
     action = request.POST.get("form")
     assign = forms.AssignForm(request.POST if action == "assign" else None, user=user, prefix="a")
     verify = forms.VerifyForm(request.POST if action == "verify" else None, user=user, prefix="v")
@@ -566,7 +573,7 @@ def tip_detail(request, pk):
             if _run(assign, services.assign_tip, user, tip, **assign.cleaned_data):
                 return redirect("enforcement:tip_detail", tip.pk)
         elif action == "verify" and verify.is_valid():
-            if not can(user, CHANGE, tip):
+            if not can(user, "verify", tip):
                 raise PermissionDenied
             case = None
             if number := verify.cleaned_data["case_number"].strip():
@@ -606,10 +613,9 @@ def tip_detail(request, pk):
         "enforcement/tip_detail.html",
         {
             "tip": tip,
-            "office": office,
-            "may_verify": tip.status == TipStatus.ASSIGNED
-            and is_police(user)
-            and can(user, CHANGE, tip),
+            "actions": actions,
+            # The office may verify through the API; its page leaves that to the police.
+            "may_verify": "verify" in actions and is_police(user),
             "assign_form": assign,
             "verify_form": verify,
             "reward_form": reward,
@@ -624,7 +630,7 @@ def tip_detail(request, pk):
 def tip_reporter(request, pk):
     _require(request.user)
     tip = _get(Tip, request.user, pk)
-    if not is_office(request.user):
+    if not can(request.user, "reveal_reporter", tip):
         raise PermissionDenied
     form = forms.RevealForm(request.POST)
     if form.is_valid():

@@ -27,7 +27,7 @@ class Aggregate(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("precomputed figure")
@@ -78,7 +78,7 @@ class WarningRecord(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("warning level")
@@ -121,7 +121,7 @@ class WarningAction(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "warning__org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("warning action")
@@ -163,7 +163,7 @@ class Briefing(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = ()
+    scope_actions = {"change": ()}
 
     class Meta:
         verbose_name = _("briefing")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import MAX_ID
+from jindu.core.roles import Role
 from jindu.core.scoping import VIEW
 from jindu.core.widgets import use_picker
 from jindu.enforcement.models import Case
@@ -50,7 +51,7 @@ class EnterpriseForm(forms.Form):
         stations = OrgUnit.objects.filter(kind=UnitKind.POLICE_STATION)
         # A township or a station registers within its own jurisdiction, and is offered no
         # other township's or station's name; regulators register county-wide.
-        if not user.is_office_admin and user.effective_role in ("township", "police_station"):
+        if not user.is_office_admin and user.effective_role in (Role.TOWNSHIP, Role.POLICE_STATION):
             units = units.restrict(user, VIEW)
             stations = stations.restrict(user, VIEW)
         self.fields["org_unit"].queryset = units.order_by("path")
@@ -244,9 +245,9 @@ class KpiForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.filter(level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP))
-        if user.effective_role == "township":
+        if user.effective_role == Role.TOWNSHIP:
             units = units.filter(pk=user.unit_id)
-        elif user.effective_role == "police_station":
+        elif user.effective_role == Role.POLICE_STATION:
             # A station's figures are for the townships it covers; no other township is offered.
             units = units.restrict(user, VIEW)
         self.fields["org_unit"].queryset = units.order_by("path")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.core import crypto
 from jindu.core.protected import ProtectedNumber
+from jindu.core.roles import Role
 from jindu.core.scoping import VIEW, ScopedQuerySet, scope_for
 
 # The code lists live in codes.py (one declaration each, read by the rule-book schema too);
@@ -61,8 +62,6 @@ class PrecursorQuerySet(ScopedQuerySet):
     chemical, 卫健 medical. ``enterprise_lookup`` is how a record reaches its enterprise."""
 
     def restrict(self, user, action: str = VIEW):
-        from jindu.accounts.roles import Role
-
         scope = scope_for(user)
         if not scope.may(action, self.model):
             return self.none()
@@ -95,8 +94,6 @@ class CatalogueQuerySet(models.QuerySet):
     changes it."""
 
     def restrict(self, user, action: str = VIEW):
-        from jindu.accounts.roles import Role
-
         scope = scope_for(user)
         if scope.is_empty:
             return self.none()
@@ -105,7 +102,7 @@ class CatalogueQuerySet(models.QuerySet):
         return self
 
 
-WRITE_ROLES = ("member_unit", "police_station")
+WRITE_ROLES = (Role.MEMBER_UNIT, Role.POLICE_STATION)
 
 
 # ---------------------------------------------------------------- the catalogue
@@ -206,7 +203,7 @@ class Enterprise(models.Model):
 
     enterprise_lookup = ""
     scope_unit_fields = ("org_unit", "station")
-    scope_write_roles = WRITE_ROLES
+    scope_actions = {"change": WRITE_ROLES}
 
     class Meta:
         verbose_name = _("enterprise")
@@ -227,7 +224,7 @@ class EnterpriseScoped(models.Model):
 
     enterprise_lookup = "enterprise__"
     scope_unit_fields = ("enterprise__org_unit", "enterprise__station")
-    scope_write_roles = WRITE_ROLES
+    scope_actions = {"change": WRITE_ROLES}
 
     class Meta:
         abstract = True

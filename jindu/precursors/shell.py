@@ -4,13 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.registry import home_tile, menu_entry
+from jindu.core.roles import Role
 from jindu.core.scoping import VIEW
 
 from .models import Flag, FlagStatus
 
 
 def _works_here(scope) -> bool:
-    return not scope.is_empty and scope.role != "grid_worker"
+    return not scope.is_empty and scope.role != Role.GRID_WORKER
 
 
 @menu_entry(70, "precursors")

@@ -1,7 +1,7 @@
 """Who works on prevention: one check for the pages, the API and the menu."""
 
 from jindu.accounts.roles import Role
-from jindu.core.scoping import scope_for
+from jindu.core.scoping import CHANGE, scope_for
 
 PREVENTION_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.TOWNSHIP, Role.MEMBER_UNIT)
 
@@ -47,4 +47,6 @@ def runs_schools(user) -> bool:
 
 
 def records_activities(user) -> bool:
-    return scope_for(user).role in (Role.OFFICE_ADMIN, Role.TOWNSHIP, Role.MEMBER_UNIT)
+    from .models import Activity
+
+    return scope_for(user).may(CHANGE, Activity)

@@ -80,7 +80,7 @@ class Activity(Recorded):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("org_unit", "organiser")
-    scope_write_roles = (Role.TOWNSHIP, Role.MEMBER_UNIT)
+    scope_actions = {"change": (Role.TOWNSHIP, Role.MEMBER_UNIT)}
 
     class Meta:
         verbose_name = _("prevention activity")
@@ -112,7 +112,7 @@ class Fixture(Recorded):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    scope_actions = {"change": (Role.TOWNSHIP,)}
 
     class Meta:
         verbose_name = _("publicity fixture")
@@ -140,7 +140,7 @@ class Liaison(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    scope_actions = {"change": (Role.TOWNSHIP,)}
 
     class Meta:
         verbose_name = _("anti-drug liaison")
@@ -171,7 +171,7 @@ class School(models.Model):
     objects = ScopedQuerySet.as_manager()
     # The township sees the schools in it; the 教育局 (a member unit) sees all it supervises.
     scope_unit_fields = ("org_unit", "supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_actions = {"change": (Role.MEMBER_UNIT,)}
 
     class Meta:
         verbose_name = _("school")
@@ -196,7 +196,7 @@ class SchoolClass(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
+    scope_actions = {"change": (Role.MEMBER_UNIT, Role.SCHOOL)}
 
     class Meta:
         verbose_name = _("class")
@@ -229,7 +229,7 @@ class Lesson(Recorded):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school_class__school__org_unit", "school_class__school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
+    scope_actions = {"change": (Role.MEMBER_UNIT, Role.SCHOOL)}
 
     class Meta:
         verbose_name = _("drug-prevention lesson")
@@ -258,7 +258,7 @@ class SchoolRecord(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT, Role.SCHOOL)
+    scope_actions = {"change": (Role.MEMBER_UNIT, Role.SCHOOL)}
 
     class Meta:
         verbose_name = _("school prevention record")
@@ -289,7 +289,7 @@ class QingjiaoFigures(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_actions = {"change": (Role.MEMBER_UNIT,)}
 
     class Meta:
         verbose_name = _("青骄第二课堂 figures")
@@ -376,7 +376,7 @@ class SurveyResponse(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    scope_actions = {"change": (Role.TOWNSHIP,)}
 
     class Meta:
         verbose_name = _("survey response")
@@ -424,7 +424,7 @@ class SchoolAccount(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_fields = ("school__org_unit", "school__supervisor")
-    scope_write_roles = (Role.MEMBER_UNIT,)
+    scope_actions = {"change": (Role.MEMBER_UNIT,)}
 
     class Meta:
         verbose_name = _("school account")

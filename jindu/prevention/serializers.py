@@ -27,12 +27,13 @@ class CountyWideUnitField(serializers.PrimaryKeyRelatedField):
     exist")."""
 
     def get_queryset(self):
+        from jindu.core.roles import Role
         from jindu.core.scoping import VIEW, scope_for
 
         request = self.context.get("request")
         user = request.user if request else None
         queryset = OrgUnit.objects.geographic()
-        if scope_for(user).role == "member_unit":
+        if scope_for(user).role == Role.MEMBER_UNIT:
             return queryset
         return queryset.restrict(user, VIEW)
 

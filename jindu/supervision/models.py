@@ -192,7 +192,6 @@ class WorkReport(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.MEMBER_UNIT, Role.TOWNSHIP)
     # Named actions (jindu.core.permissions): the unit edits and submits; the office alone
     # reviews (accept or return) and unlocks.
     scope_actions = {
@@ -246,7 +245,9 @@ class MajorEvent(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "org_unit"
-    scope_write_roles = (Role.MEMBER_UNIT, Role.TOWNSHIP, Role.POLICE_STATION, Role.GRID_WORKER)
+    scope_actions = {
+        "change": (Role.MEMBER_UNIT, Role.TOWNSHIP, Role.POLICE_STATION, Role.GRID_WORKER)
+    }
 
     class Meta:
         verbose_name = _("major event")
@@ -351,7 +352,7 @@ class ResponsibilityLetter(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_unit_field = "lower_unit"
-    scope_write_roles = (Role.TOWNSHIP,)
+    scope_actions = {"change": (Role.TOWNSHIP,)}
 
     class Meta:
         verbose_name = _("responsibility letter")

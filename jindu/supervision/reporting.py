@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.models import HolidayArrangement
-from jindu.core.scoping import CHANGE, available_actions, may_act_on_unit, require_office
+from jindu.core.scoping import (
+    CHANGE,
+    available_actions,
+    may_act_on_unit,
+    require_action,
+    require_office,
+)
 from jindu.core.services import attach, attachments_of
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.policy.registry import get_policy
@@ -35,8 +41,8 @@ from .models import (
 )
 
 
-def _may_write(actor, model, unit) -> None:
-    if actor is not None and not may_act_on_unit(actor, CHANGE, model, unit):
+def _may_write(actor, model, unit, action: str = CHANGE) -> None:
+    if actor is not None and not may_act_on_unit(actor, action, model, unit):
         raise NotAllowed()
 
 
@@ -77,13 +83,19 @@ def _check_data(kind: str, data: dict) -> dict:
     return clean
 
 
+# WorkReport's named actions beyond change (WorkReport.scope_actions).
+SUBMIT = "submit"
+REVIEW = "review"
+UNLOCK = "unlock"
+
+
 def report_actions(user, report: WorkReport) -> tuple[str, ...]:
     """What ``user`` may do with ``report`` now (page buttons and the API's ``actions``): the
     named actions of WorkReport its state allows; a unit edits and submits its own reports."""
     # Callers read the report through the scoping layer (a scoped page, the API's queryset).
     actions = available_actions(user, report, known_visible=True)
     if getattr(user, "unit_id", None) != report.org_unit_id:
-        actions = tuple(a for a in actions if a not in ("change", "submit"))
+        actions = tuple(a for a in actions if a not in (CHANGE, SUBMIT))
     return actions
 
 
@@ -170,7 +182,7 @@ def delete_draft(actor, report: WorkReport) -> None:
 
 @transaction.atomic
 def submit_report(actor, report: WorkReport) -> WorkReport:
-    _may_write(actor, WorkReport, report.org_unit)
+    _may_write(actor, WorkReport, report.org_unit, SUBMIT)
     report = WorkReport.objects.select_for_update().get(pk=report.pk)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise Refused(_("This report has already been submitted."))
@@ -217,7 +229,7 @@ def submit_reports(actor, items) -> list[WorkReport]:
     rows = []
     for item in items:
         kind, org_unit, period = item["kind"], item["org_unit"], item["period"]
-        _may_write(actor, WorkReport, org_unit)
+        _may_write(actor, WorkReport, org_unit, SUBMIT)
         problem = rules.report_period_problem(kind, period, today, codes)
         if problem:
             raise Refused(problem, field="period")
@@ -276,7 +288,7 @@ def submit_reports(actor, items) -> list[WorkReport]:
 @transaction.atomic
 def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "") -> WorkReport:
     """The office accepts (the report is then locked) or returns it with comments."""
-    require_office(actor)
+    require_action(actor, REVIEW, report)
     report = WorkReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise Refused(_("Only a submitted report can be accepted or returned."))
@@ -327,7 +339,7 @@ def review_report(actor, report: WorkReport, *, accept: bool, comment: str = "")
 @transaction.atomic
 def unlock_report(actor, report: WorkReport, reason: str) -> WorkReport:
     """Unlocking an accepted report is an office action, recorded with its reason."""
-    require_office(actor)
+    require_action(actor, UNLOCK, report)
     if not report.locked:
         raise Refused(_("The report is not locked."))
     if not reason.strip():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jindu.accounts.roles import Role
 from jindu.core.errors import NotAllowed, Refused
-from jindu.core.scoping import CHANGE, can, scope_for
+from jindu.core.scoping import can, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from ..models import (
@@ -44,11 +44,11 @@ def submit_relapse_report(
     observed_time: datetime.time | None = None,
 ) -> RelapseReport:
     """A grid worker reports from their own grid (the office may file one for any grid)."""
-    role = scope_for(actor).role if actor is not None else Role.OFFICE_ADMIN
-    if role == Role.GRID_WORKER:
-        grid = actor.unit
-    elif role != Role.OFFICE_ADMIN:
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and not scope.may(REPORT, RelapseReport):
         raise NotAllowed(_("Grid workers report relapse from their grid."))
+    if scope is not None and scope.role == Role.GRID_WORKER:
+        grid = actor.unit
     if grid is None or grid.level != UnitLevel.GRID:
         raise Refused(_("Choose the grid."), field="grid")
     errors = {
@@ -76,16 +76,22 @@ def submit_relapse_report(
     return report
 
 
-# Who handles relapse reports: the police station covering the township, or the office.
-HANDLER_ROLES = (Role.POLICE_STATION, Role.OFFICE_ADMIN)
+# The named actions of a relapse report (RelapseReport.scope_actions).
+REPORT = "report"
+HANDLE = "handle"
+
+
+def may_report(user) -> bool:
+    """Whether ``user`` files relapse reports (a grid worker, or the office for any grid)."""
+    return scope_for(user).may(REPORT, RelapseReport)
 
 
 def may_handle(user, report: RelapseReport | None = None) -> bool:
     """Whether ``user`` handles relapse reports (this one, if given): the one rule the
     services, the pages and the menu read."""
-    if scope_for(user).role not in HANDLER_ROLES:
+    if not scope_for(user).may(HANDLE, RelapseReport):
         return False
-    return report is None or can(user, CHANGE, report)
+    return report is None or can(user, HANDLE, report)
 
 
 def _notify_stations(report: RelapseReport) -> int:

@@ -27,8 +27,6 @@ from ..services import registry, relapse
 from . import require_control
 from .relapse_forms import AcceptForm, CheckForm, CloseForm, RelapseFilterForm, RelapseReportForm
 
-REPORTER_ROLES = (Role.GRID_WORKER, Role.OFFICE_ADMIN)
-
 
 def _role(user):
     return scope_for(user).role
@@ -47,7 +45,7 @@ def stations_covering(grid: OrgUnit) -> list[OrgUnit]:
 @require_http_methods(["GET", "POST"])
 def relapse_new(request):
     """The grid worker's report, made for a phone: one column, big controls."""
-    if _role(request.user) not in REPORTER_ROLES:
+    if not relapse.may_report(request.user):
         raise PermissionDenied
     form = RelapseReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +74,7 @@ def relapse_new(request):
 def relapse_mine(request):
     """The reports this user filed: when, where and status; nothing about the person, not
     even the outcome."""
-    if _role(request.user) not in REPORTER_ROLES:
+    if not relapse.may_report(request.user):
         raise PermissionDenied
     reports = (
         RelapseReport.objects.restrict(request.user, VIEW)
@@ -122,7 +120,7 @@ def relapse_inbox(request):
             "form": form,
             "page": paginate(request, reports),
             "handles": relapse.may_handle(request.user),
-            "may_report": role in REPORTER_ROLES,
+            "may_report": relapse.may_report(request.user),
         },
     )
 

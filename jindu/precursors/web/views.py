@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jindu.core import jobs, xlsx
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, scope_for
+from jindu.core.roles import Role
+from jindu.core.scoping import CHANGE, is_office, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import forms, ledger_import, run, selectors, services
@@ -39,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def works_on_precursors(user) -> bool:
     """Everyone with a jurisdiction except grid workers (who hold no enterprise)."""
     scope = scope_for(user)
-    return not scope.is_empty and scope.role != "grid_worker"
+    return not scope.is_empty and scope.role != Role.GRID_WORKER
 
 
 def _require(request) -> None:
@@ -53,7 +54,7 @@ def _may_register(user) -> bool:
     from ..models import regulated_sectors
 
     scope = scope_for(user)
-    if scope.role == "member_unit":
+    if scope.role == Role.MEMBER_UNIT:
         return bool(regulated_sectors(user))
     return scope.may(CHANGE, Enterprise)
 
@@ -288,7 +289,7 @@ def flag_list(request):
     if values.get("enterprise"):
         enterprise = get_scoped_or_404(Enterprise, request.user, values["enterprise"])
     page = paginate(request, filterset.qs)
-    office = scope_for(request.user).role == "office_admin"
+    office = is_office(request.user)
     mine = set(
         Enterprise.objects.restrict(request.user, CHANGE)
         .filter(pk__in={f.enterprise_id for f in page})
@@ -344,7 +345,7 @@ def flag_close(request, pk):
 @require_POST
 def flag_run(request):
     _require(request)
-    if scope_for(request.user).role != "office_admin":
+    if not is_office(request.user):
         raise PermissionDenied
     form = forms.RunForm(request.POST)
     if form.is_valid() and form.cleaned_data["date_from"] <= form.cleaned_data["date_to"]:
@@ -377,7 +378,7 @@ def catalogue(request):
         "precursors/catalogue.html",
         {
             "rows": rows,
-            "office": scope_for(request.user).role == "office_admin",
+            "office": is_office(request.user),
             "law": national_policy(),
             "category": category or "",
         },
@@ -386,7 +387,7 @@ def catalogue(request):
 
 def chemical_form(request, pk=None):
     _require(request)
-    if scope_for(request.user).role != "office_admin":
+    if not is_office(request.user):
         raise PermissionDenied
     chemical = Chemical.objects.filter(pk=pk).first() if pk else None
     if pk and chemical is None:
@@ -539,15 +540,11 @@ def kpi_enterprises(request, code):
 # ---------------------------------------------------------------- inspection rounds
 
 
-def _is_office(user) -> bool:
-    return scope_for(user).role == "office_admin"
-
-
 def round_list(request):
     """The rounds (the census 全面摸底 and others): reached / total in the user's scope;
     the office opens a new one."""
     _require(request)
-    office = _is_office(request.user)
+    office = is_office(request.user)
     form = forms.RoundForm(request.POST or None) if office else None
     if request.method == "POST":
         if not office:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jindu.core.roles import Role
 from jindu.core.scoping import VIEW, scope_for
 from jindu.core.widgets import use_picker
 from jindu.enforcement.models import Venue
@@ -51,7 +52,7 @@ def activity_units(user):
     queryset = OrgUnit.objects.filter(
         level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE), is_active=True
     ).order_by("path")
-    if scope_for(user).role == "member_unit":
+    if scope_for(user).role == Role.MEMBER_UNIT:
         return queryset
     return geographic_units(user)
 
@@ -104,7 +105,7 @@ class ActivityForm(forms.Form):
         ]
         self.fields["org_unit"].queryset = activity_units(user)
         members = OrgUnit.objects.member_units().filter(is_active=True).order_by("code")
-        if scope_for(user).role == "member_unit":
+        if scope_for(user).role == Role.MEMBER_UNIT:
             members = members.filter(pk=user.unit_id)
             self.fields["organiser"].initial = user.unit_id
         self.fields["organiser"].queryset = members

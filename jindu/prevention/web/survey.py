@@ -22,13 +22,13 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.audit.middleware import client_ip
 from jindu.core.errors import Refused
-from jindu.core.scoping import VIEW, scope_for
+from jindu.core.scoping import CHANGE, VIEW, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from .. import selectors, services, throttle
 from ..access import may_see_prevention
-from ..models import Channel, Survey
+from ..models import Channel, Survey, SurveyResponse
 from ..policy import prevention_policy
 from . import forms, links, poster
 
@@ -80,7 +80,7 @@ def survey_detail(request, pk: int):
                 (unit, request.build_absolute_uri(url))
                 for unit, url in links.township_links(request.user, survey)
             ],
-            "can_enter": scope_for(request.user).role in ("office_admin", "township"),
+            "can_enter": scope_for(request.user).may(CHANGE, SurveyResponse),
         },
     )
 
@@ -106,7 +106,7 @@ def survey_poster(request, pk: int, unit_id: int, fmt: str):
 @require_http_methods(["GET", "POST"])
 def survey_entry(request, pk: int):
     """Staff enter a paper or telephone questionnaire."""
-    if scope_for(request.user).role not in ("office_admin", "township"):
+    if not scope_for(request.user).may(CHANGE, SurveyResponse):
         raise PermissionDenied
     survey = get_scoped_or_404(Survey, request.user, pk)
     meta = forms.StaffEntryForm(

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
-from jindu.core.scoping import VIEW, scope_for
+from jindu.core.roles import Role
+from jindu.core.scoping import CHANGE, VIEW, scope_for
 from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
@@ -34,7 +35,7 @@ def home(request):
     unit = selectors.default_unit(user)
     today = timezone.localdate()
     indicators = []
-    if unit is not None and scope_for(user).role != "member_unit":
+    if unit is not None and scope_for(user).role != Role.MEMBER_UNIT:
         indicators = selectors.prevention_kpis(user, unit, today.replace(month=1, day=1), today)
     return render(
         request,
@@ -150,7 +151,7 @@ def fixture_list(request):
         .filter(end_date__isnull=True)
         .select_related("org_unit")[:200]
     )
-    can_change = scope_for(request.user).role in ("office_admin", "township")
+    can_change = scope_for(request.user).may(CHANGE, Fixture)
     return render(
         request,
         "prevention/fixture_list.html",
@@ -160,7 +161,7 @@ def fixture_list(request):
 
 @require_http_methods(["GET", "POST"])
 def fixture_create(request):
-    if scope_for(request.user).role not in ("office_admin", "township"):
+    if not scope_for(request.user).may(CHANGE, Fixture):
         raise PermissionDenied
     policy = prevention_policy()
     form = forms.FixtureForm(
@@ -196,7 +197,7 @@ def fixture_create(request):
 
 @require_http_methods(["GET", "POST"])
 def liaison_create(request):
-    if scope_for(request.user).role not in ("office_admin", "township"):
+    if not scope_for(request.user).may(CHANGE, Liaison):
         raise PermissionDenied
     form = forms.LiaisonForm(
         request.POST or None, user=request.user, initial={"start_date": timezone.localdate()}

@@ -2,8 +2,10 @@
 model's action map and its state; the page's buttons and the API's ``actions`` are exactly
 that."""
 
+import pytest
 from django.urls import reverse
 
+from jindu.core.errors import NotAllowed
 from jindu.supervision import reporting
 
 GOOD = {"work_done": "开展禁毒宣传3场", "next_plan": "继续排查", "cases": "2"}
@@ -48,3 +50,15 @@ def test_the_page_and_the_api_show_exactly_those_actions(world, client, api_as):
     assert 'value="accept"' in client.get(url).content.decode()
     body = api_as(world.users["office_admin"]).get(f"/api/v1/monthly-reports/{report.pk}/").json()
     assert body["actions"] == ["view", "review"]
+
+
+def test_review_and_unlock_are_refused_to_the_unit_that_may_change_the_report(world):
+    township, office = world.users["township_a"], world.users["office_admin"]
+    report = reporting.submit_report(township, _report(world))
+    with pytest.raises(NotAllowed):
+        reporting.review_report(township, report, accept=True)
+    report = reporting.review_report(office, report, accept=True)
+    with pytest.raises(NotAllowed):
+        reporting.unlock_report(township, report, "填错了")
+    report.refresh_from_db()
+    assert report.locked
