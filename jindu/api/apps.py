@@ -27,7 +27,7 @@ class ApiConfig(AppConfig):
         serializers.DateField.to_internal_value = to_internal_value
         serializers.DateField._jindu_bounded = True
 
-        # ... and every date-time, from 1901 (filters.EARLIEST_MOMENT says why).
+        # ... and every date-time, from 1901 (core.filters.EARLIEST_MOMENT says why).
         from .filters import check_moment_range
 
         original_moment = serializers.DateTimeField.to_internal_value

@@ -7,7 +7,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
-from jindu.core.filters import EARLIEST, LATEST  # the bounds the FilterSets apply too
+from jindu.core.filters import EARLIEST, EARLIEST_MOMENT, LATEST  # the FilterSets' bounds too
 
 
 def int_param(
@@ -50,11 +50,6 @@ def check_date_range(value: datetime.date, name: str) -> datetime.date:
             }
         )
     return value
-
-
-# A moment the API accepts: from 1901, because before it Asia/Shanghai's local mean time
-# (+08:05:43) is not an offset RFC 3339 can write, so the answer would not be a date-time.
-EARLIEST_MOMENT = datetime.date(1901, 1, 1)
 
 
 def check_moment_range(value: datetime.datetime, name: str) -> datetime.datetime:

@@ -33,21 +33,19 @@ class CoreConfig(AppConfig):
 
 def _bound_form_dates() -> None:
     """Every date and time typed into a page stays within the range the API accepts
-    (``core.filters.EARLIEST``..``LATEST``, times from 1901): a date like 9999-12-31 means
-    nothing here, and adding a period to it overflows (a 500). One place for every form,
-    declared or made from a model field, as ``api.apps`` does for the API's fields. It runs
-    before the areas' modules are imported, so every form field is made after it."""
-    import datetime
-
+    (``core.filters.EARLIEST``..``LATEST``, times from ``EARLIEST_MOMENT``): a date like
+    9999-12-31 means nothing here, and adding a period to it overflows (a 500). One place
+    for every form, declared or made from a model field, as ``api.apps`` does for the API's
+    fields. It runs before the areas' modules are imported, so every form field is made
+    after it."""
     from django import forms
     from django.utils import timezone
     from django.utils.translation import gettext
 
-    from .filters import EARLIEST, LATEST
+    from .filters import EARLIEST, EARLIEST_MOMENT, LATEST
 
     if getattr(forms.DateField, "_jindu_bounded", False):
         return
-    earliest_moment = datetime.date(1901, 1, 1)
     date_to_python = forms.DateField.to_python
     moment_to_python = forms.DateTimeField.to_python
 
@@ -64,12 +62,11 @@ def _bound_form_dates() -> None:
     def moment_in_range(self, value):
         parsed = moment_to_python(self, value)
         if parsed is not None:
-            # Before 1901 Asia/Shanghai's local mean time has no offset RFC 3339 can write.
             day = timezone.localtime(parsed).date() if timezone.is_aware(parsed) else parsed.date()
-            if not earliest_moment <= day <= LATEST:
+            if not EARLIEST_MOMENT <= day <= LATEST:
                 raise forms.ValidationError(
                     gettext("Enter a time between %(first)s and %(last)s.")
-                    % {"first": earliest_moment.isoformat(), "last": LATEST.isoformat()},
+                    % {"first": EARLIEST_MOMENT.isoformat(), "last": LATEST.isoformat()},
                     code="date_range",
                 )
         return parsed

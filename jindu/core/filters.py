@@ -26,6 +26,9 @@ MAX_ID = 2**63 - 1
 # period to them never overflows Python's date (year 9999).
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
+# A moment (date-time) a query, a body or a form may name: from 1901, because before it
+# Asia/Shanghai's local mean time (+08:05:43) is not an offset RFC 3339 can write.
+EARLIEST_MOMENT = datetime.date(1901, 1, 1)
 
 
 class _IdField(forms.IntegerField):
