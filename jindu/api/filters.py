@@ -1,4 +1,6 @@
-"""Small query-string filters shared by the list endpoints (plain, no extra dependency)."""
+"""The API's query parsing: a list or figures endpoint parses its query string with its
+FilterSet (``FilterSetBackend``, ``valid_query``), the page's too, not by hand; and the bounds
+of the dates and times a body may name (the serializers' fields: jindu/api/apps.py)."""
 
 import datetime
 
@@ -8,35 +10,6 @@ from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
 from jindu.core.filters import EARLIEST, EARLIEST_MOMENT, LATEST  # the FilterSets' bounds too
-
-
-def int_param(
-    request, name: str, *, min_value: int | None = None, max_value: int | None = None
-) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [_("Must be a whole number.")]}) from None
-    if not -(2**63) <= value < 2**63:  # beyond any id; SQLite would overflow
-        raise ValidationError({name: [_("Must be a whole number.")]})
-    if (min_value is not None and value < min_value) or (
-        max_value is not None and value > max_value
-    ):
-        raise ValidationError(
-            {
-                name: [
-                    _("Must be between %(min)s and %(max)s.") % {"min": min_value, "max": max_value}
-                ]
-            }
-        )
-    return value
-
-
-def year_param(request, name: str = "year") -> int | None:
-    return int_param(request, name, min_value=EARLIEST.year, max_value=LATEST.year)
 
 
 def check_date_range(value: datetime.date, name: str) -> datetime.date:
@@ -66,33 +39,6 @@ def check_moment_range(value: datetime.datetime, name: str) -> datetime.datetime
             }
         )
     return value
-
-
-def choice_param(request, name: str, choices) -> str | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    if raw not in choices:
-        raise ValidationError({name: [_("Unknown value “%(value)s”.") % {"value": raw}]})
-    return raw
-
-
-def date_param(request, name: str) -> datetime.date | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
-    return check_date_range(value, name)
-
-
-def bool_param(request, name: str) -> bool | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    return raw.lower() in ("1", "true", "yes")
 
 
 class FilterSetBackend(DjangoFilterBackend):

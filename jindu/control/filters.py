@@ -6,9 +6,13 @@ drf-spectacular documents their parameters from them."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import (
@@ -19,7 +23,9 @@ from jindu.core.filters import (
     list_filterset,
 )
 from jindu.core.scoping import VIEW
+from jindu.core.views import get_scoped_or_404
 from jindu.core.widgets import use_picker
+from jindu.orgs.filters import UnitPeriodQuery
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
@@ -174,3 +180,118 @@ ResidenceChangeFilter = _of_person(ResidenceChange)
 RelapseReportFilter = list_filterset(
     RelapseReport, status=df.ChoiceFilter(choices=RelapseStatus.choices)
 )
+
+
+# ---------------------------------------------------------------- the five targets
+
+
+class KpiQuery(UnitPeriodQuery):
+    """The five targets' unit and period, for the page and ``GET /api/v1/kpis/control/``: the
+    unit (default ``selectors.default_kpi_unit``; the page offers ``selectors.kpi_units`` in a
+    picker, the API takes any unit the user sees, by id, else 404) and the period (default:
+    1 January to today). The page's inputs show the defaults it applies, not empty boxes."""
+
+    def __init__(self, data=None, *args, request=None, page=False, **kwargs):
+        if page:
+            data = self._with_defaults(data, request.user)
+        super().__init__(data, *args, request=request, page=page, **kwargs)
+        if page:
+            choice = df.ModelChoiceFilter(
+                field_name="org_unit",
+                label=_("Unit"),
+                queryset=selectors.kpi_units(request.user),
+                empty_label=None,
+            )
+            choice.model, choice.parent = self.queryset.model, self
+            self.filters["org_unit"] = choice
+            # Any unit in scope is valid (a drill-down link may name a village): a picker of
+            # the same units, searched by name, code or pinyin initials.
+            use_picker(choice.field, "kpi-units")
+
+    @staticmethod
+    def _with_defaults(data, user):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        today = timezone.localdate()
+        if not data.get("date_to"):
+            data["date_to"] = today.isoformat()
+        if not data.get("date_from"):
+            try:
+                end = datetime.date.fromisoformat(data["date_to"])
+            except ValueError:
+                end = today
+            data["date_from"] = end.replace(month=1, day=1).isoformat()
+        if not data.get("org_unit"):
+            unit = selectors.default_kpi_unit(user)
+            if unit is not None:
+                data["org_unit"] = str(unit.pk)
+        return data
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and self.unit() is None:
+            self.form.add_error("org_unit", _("Choose the unit."))
+            return False
+        return valid
+
+    def unit(self) -> OrgUnit | None:
+        if not hasattr(self, "_unit"):
+            chosen = self.values().get("org_unit")
+            if chosen is None:
+                self._unit = selectors.default_kpi_unit(self.user)
+            elif self.page:
+                self._unit = chosen
+            else:
+                self._unit = get_scoped_or_404(OrgUnit, self.user, chosen)
+        return self._unit
+
+    def period(self) -> selectors.Period | None:
+        """The unit and period asked for, or None when the query is not valid (the page shows
+        why next to the field; the API answers 400 before asking)."""
+        if not self.is_valid():
+            return None
+        return selectors.Period(self.unit(), *self.dates())
+
+
+CODES = (*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS)
+
+
+class KpiPeopleQuery(KpiQuery):
+    """``GET /api/v1/kpis/control/people/``: which target (required) and which of its parts
+    (default: the denominator)."""
+
+    code = df.ChoiceFilter(
+        label=_("Target"),
+        choices=[(c, c) for c in CODES],
+        required=True,
+        error_messages={"required": _("Choose the target.")},
+    )
+    which = df.ChoiceFilter(label=_("Which"), choices=[(w, w) for w in selectors.DRILL])
+
+    class Meta:
+        model = Person  # the list it parses the query of (the backend checks)
+        fields: list[str] = []
+
+    def target(self) -> tuple[str, str]:
+        values = self.values()
+        return values["code"], values.get("which") or "denominator"
+
+
+# The drill-down page's tabs as its links name them → the selector's parts.
+PARTS = {
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "missing": "gap",
+    "pending": "pending",
+}
+
+
+class KpiPartQuery(KpiQuery):
+    """The drill-down page (the target is in its path): which tab, by the page's own names
+    (an unknown one opens the denominator)."""
+
+    part = df.ChoiceFilter(
+        label=_("Part"), choices=[(p, p) for p in PARTS], widget=forms.HiddenInput
+    )
+
+    def tab(self) -> str:
+        return self.values().get("part") or "denominator"

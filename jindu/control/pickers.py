@@ -52,6 +52,6 @@ def move_destinations(user, q, params):
 @picker_source("kpi-units", choice=_unit_choice)
 def kpi_units(user, q, params):
     """The units whose five targets the user may ask for."""
-    from .web.kpis import units_for
+    from .selectors import kpi_units
 
-    return _units(units_for(user), q).order_by("path")
+    return _units(kpi_units(user), q).order_by("path")

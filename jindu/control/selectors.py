@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from jindu.core.scoping import VIEW
+from jindu.accounts.roles import Role
+from jindu.core.scoping import VIEW, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.orgs.subtrees import owners_of
 
@@ -30,6 +31,7 @@ from .models import (
     FileAccess,
     FollowUp,
     Person,
+    RelapseReport,
     SickDisabled,
     TestResult,
     UrineTest,
@@ -46,6 +48,9 @@ PERSON_TARGETS = (
 )
 ORDER_TARGETS = ("community_execution_rate", "compulsory_isolation_execution_rate")
 DRILL = ("numerator", "denominator", "gap", "pending")
+# The units a target may be asked for: the county, a township or a village (people live in
+# villages; a grid is too small for a rate).
+KPI_UNIT_LEVELS = (UnitLevel.COUNTY, UnitLevel.TOWNSHIP, UnitLevel.VILLAGE)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,53 @@ def control_kpis_for_units(
     return {pk: _indicators(counts) for pk, counts in totals.items()}
 
 
+def kpi_units(user) -> QuerySet:
+    """The units whose targets ``user`` may ask for on the page (and its picker): the
+    geographic units in scope down to villages, and the county for the roles the scoping
+    narrows to parts of it (the office, leaders and police stations see its whole figure)."""
+    units = OrgUnit.objects.restrict(user, VIEW).filter(level__in=KPI_UNIT_LEVELS)
+    if scope_for(user).role in (Role.OFFICE_ADMIN, Role.LEADER, Role.POLICE_STATION):
+        units = units | OrgUnit.objects.filter(parent__isnull=True, level=UnitLevel.COUNTY)
+    return units.distinct().order_by("path")
+
+
+def default_kpi_unit(user) -> OrgUnit | None:
+    """The unit the targets open on: the user's own (a township, a county leader) when it is
+    one of ``kpi_units``, else the county."""
+    units = kpi_units(user)
+    if user.unit_id and user.unit.level in KPI_UNIT_LEVELS:
+        own = units.filter(pk=user.unit_id).first()
+        if own is not None:
+            return own
+    return units.filter(parent__isnull=True).first() or units.first()
+
+
+def kpi_breakdown(
+    user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
+) -> list[tuple[OrgUnit, list[rules.Indicator]]]:
+    """Each direct child of ``unit`` the user may see, with its five targets: the persons'
+    and the orders' parts counted once, grouped by the unit each person lived in on the
+    as-of date and summed by subtree (three queries, whatever the number of children)."""
+    children = list(
+        OrgUnit.objects.restrict(user, VIEW)
+        .filter(parent=unit, level__in=(UnitLevel.TOWNSHIP, UnitLevel.VILLAGE, UnitLevel.GRID))
+        .order_by("sort_order", "path")
+    )
+    if not children:
+        return []
+    by_residence = control_kpis_by_unit(user, unit, date_from, date_to)
+    paths = dict(OrgUnit.objects.filter(pk__in=by_residence).values_list("pk", "path"))
+    result = []
+    for child in children:
+        totals: dict[str, int] = {}
+        for residence, counts in by_residence.items():
+            if paths.get(residence, "").startswith(child.path):
+                for key, value in counts.items():
+                    totals[key] = totals.get(key, 0) + value
+        result.append((child, _indicators(totals)))
+    return result
+
+
 def indicators_of(counts: dict[str, int]) -> list[rules.Indicator]:
     """The five indicators from summed parts (``control_kpis_by_unit``)."""
     return _indicators(counts)
@@ -176,6 +228,61 @@ def kpi_people(
     }[which]
     sql, params = facts.select(f"SELECT {key} FROM f WHERE {condition}")
     return Person.objects.restrict(user, VIEW).filter(pk__in=RawSQL(sql, params))
+
+
+# ---------------------------------------------------------------- a person's file
+
+
+def abstinence_of(person: Person, on: datetime.date) -> rules.AbstinenceOutcome:
+    """Where the person stands on 戒断三年未复吸 on ``on`` (``rules.abstinence`` from the
+    orders and positive tests on record)."""
+    orders = list(ControlOrder.objects.filter(person=person, decision_date__lte=on))
+    active = any(o.end_date is None or o.end_date > on for o in orders if not o.not_executed_reason)
+    ended = [o.end_date for o in orders if o.end_date and o.end_date <= on]
+    positives = list(
+        UrineTest.objects.filter(
+            person=person, result=TestResult.POSITIVE, date__lte=on
+        ).values_list("date", flat=True)
+    )
+    if ended:
+        positives = [d for d in positives if d >= max(ended)]
+    return rules.abstinence(
+        control_policy(),
+        measures_ended=max(ended) if ended else None,
+        measure_active=active,
+        positive_dates=positives,
+        on=on,
+    )
+
+
+def person_file(user, person: Person, on: datetime.date) -> dict:
+    """Everything the file's page shows of an opened file, read on ``on``: the person (with
+    residence), the histories, each running order's test schedule, the relapse reports the
+    user may see and the three-year abstinence review. The caller has checked that the file
+    is open (the opening is what is logged)."""
+    person = Person.objects.select_related("residence_unit__parent").get(pk=person.pk)
+    policy = control_policy()
+    tests = list(person.tests.all())
+    orders = list(person.orders.select_related("continues").prefetch_related("continued_by"))
+    schedules = [s for s in (schedule_of(o, tests, on) for o in orders) if s is not None]
+    return {
+        "person": person,
+        "drug_types": [policy.code_name("drug_types", c) for c in person.drug_types],
+        "status_changes": person.status_changes.all(),
+        "moves": person.moves.select_related("from_unit", "to_unit"),
+        "findings": person.findings.all(),
+        "risks": person.risk_assessments.all(),
+        "orders": orders,
+        "schedules": schedules,
+        "assignments": person.assignments.select_related("responsible_user"),
+        "contacts": person.contacts.all(),
+        "tests": tests,
+        "leaves": person.leaves.all(),
+        "follow_ups": person.follow_ups.select_related("test", "order"),
+        "sick": person.sick_disabled.all(),
+        "relapses": RelapseReport.objects.restrict(user, VIEW).filter(person=person),
+        "abstinence": None if person.left_control_on else abstinence_of(person, on),
+    }
 
 
 # ---------------------------------------------------------------- test schedules

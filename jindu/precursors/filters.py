@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
+from jindu.core.filters import CodeFilter, DayFilter, IdFilter, SelectorFilterSet
 from jindu.orgs.forms import DateInput
 
 from . import selectors
@@ -100,15 +102,34 @@ def _indicators(request=None):
 
 
 class KpiFilter(SelectorFilterSet):
-    """The indicators' unit and period; the defaults are ``selectors.kpi_period``'s."""
+    """The indicators' unit and period, for the page and ``GET /api/v1/kpis/precursors/``; the
+    defaults are ``selectors.kpi_period``'s. The page offers ``selectors.kpi_units`` and shows
+    the default period in its inputs; the API takes any unit ``kpi_period`` accepts, by id."""
 
     org_unit = IdFilter(label=_("Unit (id)"), help_text=_("default: your own unit"))
-    date_from = df.DateFilter(label=_("From"), help_text=_("default: 1 January"))
-    date_to = df.DateFilter(label=_("To"), help_text=_("default: today"))
+    date_from = DayFilter(label=_("From"), help_text=_("default: 1 January"), widget=DateInput())
+    date_to = DayFilter(label=_("To"), help_text=_("default: today"), widget=DateInput())
 
     class Meta:
         model = Enterprise
         fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, page=False, **kwargs):
+        if page:
+            today = timezone.localdate()
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data.setdefault("date_to", today.isoformat())
+            data.setdefault("date_from", today.replace(month=1, day=1).isoformat())
+        super().__init__(data, queryset, request=request, page=page, **kwargs)
+        if page:
+            choice = df.ModelChoiceFilter(
+                field_name="org_unit",
+                label=_("Unit"),
+                queryset=selectors.kpi_units(self.user),
+                empty_label=None,
+            )
+            choice.model, choice.parent = self.queryset.model, self
+            self.filters["org_unit"] = choice
 
     def period(self) -> selectors.Period:
         """The unit and period asked for (``Refused`` naming the field when the query is
@@ -119,6 +140,8 @@ class KpiFilter(SelectorFilterSet):
             name, problems = next(iter(self.form.errors.items()))
             raise Refused(problems[0], field=name)
         values = self.values()
+        if self.page and "org_unit" in values:
+            values["org_unit"] = values["org_unit"].pk  # a unit of the page's list
         return selectors.kpi_period(
             self.user, **{k: values[k] for k in ("org_unit", "date_from", "date_to") if k in values}
         )

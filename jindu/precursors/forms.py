@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import MAX_ID
 from jindu.core.roles import Role
-from jindu.core.scoping import VIEW
+from jindu.core.scoping import VIEW, is_office
 from jindu.core.widgets import use_picker
 from jindu.enforcement.models import Case
 from jindu.orgs.forms import DateInput
@@ -51,7 +51,7 @@ class EnterpriseForm(forms.Form):
         stations = OrgUnit.objects.filter(kind=UnitKind.POLICE_STATION)
         # A township or a station registers within its own jurisdiction, and is offered no
         # other township's or station's name; regulators register county-wide.
-        if not user.is_office_admin and user.effective_role in (Role.TOWNSHIP, Role.POLICE_STATION):
+        if not is_office(user) and user.effective_role in (Role.TOWNSHIP, Role.POLICE_STATION):
             units = units.restrict(user, VIEW)
             stations = stations.restrict(user, VIEW)
         self.fields["org_unit"].queryset = units.order_by("path")
@@ -233,22 +233,3 @@ class ImportForm(forms.Form):
         from jindu.core.scoping import CHANGE
 
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, CHANGE)
-
-
-class KpiForm(forms.Form):
-    org_unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False
-    )
-    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.filter(level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP))
-        if user.effective_role == Role.TOWNSHIP:
-            units = units.filter(pk=user.unit_id)
-        elif user.effective_role == Role.POLICE_STATION:
-            # A station's figures are for the townships it covers; no other township is offered.
-            units = units.restrict(user, VIEW)
-        self.fields["org_unit"].queryset = units.order_by("path")
-        self.fields["org_unit"].empty_label = None

@@ -131,6 +131,23 @@ class Period:
     date_to: datetime.date
 
 
+def kpi_units(user):
+    """The units the indicators page offers: the county and its townships; a township its
+    own; a station the county (its figures narrowed to what it sees, ``kpi_period``'s default)
+    and the townships it covers. The API takes any unit ``kpi_period`` accepts."""
+    from jindu.accounts.roles import Role
+    from jindu.core.scoping import scope_for
+
+    units = OrgUnit.objects.filter(level__in=(UnitLevel.COUNTY, UnitLevel.TOWNSHIP))
+    role = scope_for(user).role
+    if role == Role.TOWNSHIP:
+        units = units.filter(pk=user.unit_id)
+    elif role == Role.POLICE_STATION:
+        covered = units.restrict(user, VIEW).values("pk")
+        units = units.filter(Q(level=UnitLevel.COUNTY) | Q(pk__in=covered))
+    return units.order_by("path")
+
+
 def kpi_period(user, *, org_unit=None, date_from=None, date_to=None) -> Period:
     """The unit and period of the indicators (``filters.KpiFilter``'s values): by default the
     county (a township: its own unit), 1 January to today. Any unit in the user's

@@ -6,10 +6,8 @@ jindu/api/urls.py.
 """
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -17,10 +15,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jindu.accounts.roles import Role
 from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, call_service
-from jindu.api.filters import FilterSetBackend, choice_param, date_param, int_param
-from jindu.core.scoping import scope_for
+from jindu.api.filters import FilterSetBackend, valid_query
+from jindu.core.scoping import is_office
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
@@ -31,6 +28,8 @@ from ..filters import (
     ControlOrderFilter,
     FileAccessFilter,
     FollowUpFilter,
+    KpiPeopleQuery,
+    KpiQuery,
     LeaveRequestFilter,
     PersonFilter,
     RelapseReportFilter,
@@ -130,7 +129,8 @@ class PersonFileRequired:
             return queryset
         if self._integration():
             return queryset
-        person = int_param(self.request, "person")
+        # The list's own FilterSet parses ?person= (400 naming it when it is not an id).
+        person = valid_query(self.filterset_class, self.request).values().get("person")
         if person is not None and not registry.has_open_file(self.request.user, person):
             if Person.objects.restrict(self.request.user).filter(pk=person).exists():
                 raise file_not_open(person)
@@ -497,44 +497,23 @@ class FileAccessViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if scope_for(user).role != Role.OFFICE_ADMIN:
+        if not is_office(user):
             raise PermissionDenied()
         return FileAccess.objects.restrict(user)
 
 
 # ---------------------------------------------------------------- the five targets
 
-KPI_PARAMS = [
-    OpenApiParameter("org_unit", OpenApiTypes.INT, description="default: your own unit"),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="default: 1 January"),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="default: today"),
-]
 
-
-def kpi_period(request) -> selectors.Period:
+def kpi_query(request, query_class=KpiQuery):
     """The unit (visible to the user, else 404) and period asked for, with defaults. The
     targets are the control roles' (grid workers and member units: 403, as on the page)."""
     if not works_on_control(request.user):
         raise PermissionDenied(
             _("The control targets are for the office, leaders, townships and police stations.")
         )
-    unit_id = int_param(request, "org_unit")
-    if unit_id is None:
-        # Township and grid staff see their own unit; the others the whole county, which
-        # the scoping then narrows (a police station to the townships it covers).
-        user = request.user
-        unit = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-        if scope_for(user).role in (Role.TOWNSHIP, Role.GRID_WORKER):
-            unit = user.unit
-        if unit is None:
-            raise ValidationError({"org_unit": [_("Choose the unit.")]})
-    else:
-        unit = get_scoped_or_404(OrgUnit, request.user, unit_id)
-    date_to = date_param(request, "date_to") or timezone.localdate()
-    date_from = date_param(request, "date_from") or date_to.replace(month=1, day=1)
-    if date_from > date_to:
-        raise ValidationError({"date_from": [_("The period starts after it ends.")]})
-    return selectors.Period(unit, date_from, date_to)
+    query = valid_query(query_class, request)
+    return query.period(), query
 
 
 class ControlKpiView(APIView):
@@ -542,9 +521,14 @@ class ControlKpiView(APIView):
     denominator, value (%), target (%) and met. Definitions and targets are the policy
     file's; people behind each number: GET …/people/."""
 
-    @extend_schema(parameters=KPI_PARAMS, responses=KpiResponseSerializer)
+    # The parameters are the FilterSet's (``filters=True`` documents them).
+    filter_backends = [FilterSetBackend]
+    filterset_class = KpiQuery
+    queryset = OrgUnit.objects.none()
+
+    @extend_schema(filters=True, responses=KpiResponseSerializer)
     def get(self, request):
-        period = kpi_period(request)
+        period, _query = kpi_query(request)
         indicators = selectors.control_kpis(
             request.user, period.unit, period.date_from, period.date_to
         )
@@ -560,33 +544,17 @@ class ControlKpiView(APIView):
         )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        parameters=[
-            *KPI_PARAMS,
-            OpenApiParameter(
-                "code",
-                OpenApiTypes.STR,
-                required=True,
-                enum=[*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS],
-            ),
-            OpenApiParameter("which", OpenApiTypes.STR, enum=list(selectors.DRILL)),
-        ]
-    )
-)
 class ControlKpiPeopleView(ListAPIView):
     """The persons behind one target's numerator, denominator or gap (masked, scoped)."""
 
     serializer_class = PersonSerializer
     queryset = Person.objects.all()
+    filter_backends = [FilterSetBackend]
+    filterset_class = KpiPeopleQuery
 
     def get_queryset(self):
-        period = kpi_period(self.request)
-        codes = [*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS]
-        code = choice_param(self.request, "code", codes)
-        if code is None:
-            raise ValidationError({"code": [_("Choose the target.")]})
-        which = choice_param(self.request, "which", selectors.DRILL) or "denominator"
+        period, query = kpi_query(self.request, KpiPeopleQuery)
+        code, which = query.target()
         return selectors.kpi_people(
             self.request.user, period.unit, period.date_from, period.date_to, code, which
         ).order_by("name", "id")

@@ -21,10 +21,10 @@ from ..models import (
     FollowUpKind,
     FollowUpStatus,
     Person,
-    TestResult,
     UrineTest,
 )
 from ..policy import control_policy
+from ..selectors import abstinence_of
 from .common import (
     audit_create,
     audit_update,
@@ -162,26 +162,6 @@ def propose_escalation(actor, person: Person, facts: rules.EscalationFacts, *, k
 
 
 # ---------------------------------------------------------------- three clean years (条例第七条)
-
-
-def abstinence_of(person: Person, on: datetime.date) -> rules.AbstinenceOutcome:
-    orders = list(ControlOrder.objects.filter(person=person, decision_date__lte=on))
-    active = any(o.end_date is None or o.end_date > on for o in orders if not o.not_executed_reason)
-    ended = [o.end_date for o in orders if o.end_date and o.end_date <= on]
-    positives = list(
-        UrineTest.objects.filter(
-            person=person, result=TestResult.POSITIVE, date__lte=on
-        ).values_list("date", flat=True)
-    )
-    if ended:
-        positives = [d for d in positives if d >= max(ended)]
-    return rules.abstinence(
-        control_policy(),
-        measures_ended=max(ended) if ended else None,
-        measure_active=active,
-        positive_dates=positives,
-        on=on,
-    )
 
 
 @transaction.atomic

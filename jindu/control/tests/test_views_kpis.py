@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jindu.audit.models import AuditEvent
-from jindu.control.web import kpis as kpi_pages
+from jindu.control import selectors
 
 from .test_kpis import EXPECTED_A, EXPECTED_COUNTY, FROM, TO, build
 
@@ -99,7 +99,7 @@ def test_the_breakdown_costs_the_same_queries_whatever_the_townships(county):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            kpi_pages.breakdown(office, county.county, FROM, TO)
+            selectors.kpi_breakdown(office, county.county, FROM, TO)
         return len(queries)
 
     before = count()
@@ -220,3 +220,25 @@ def test_the_unit_picker_searches_the_units_and_any_unit_in_scope_is_accepted(co
     village = client.get(reverse("control:kpis") + f"?org_unit={county.village_a.pk}&{PERIOD}")
     assert village.context["period"].unit == county.village_a
     assert f'value="{county.village_a.pk}" selected' in village.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["township_a", "office_admin", "station_a"])
+def test_the_page_and_the_api_read_one_query(county, client, api_as, persona):
+    """KpiQuery: the same default unit and period with no query, and the same refusals."""
+    user = county.users[persona]
+    client.force_login(user)
+    page = client.get(reverse("control:kpis")).context["period"]
+    api = api_as(user).get("/api/v1/kpis/control/").json()
+    assert (api["org_unit"], api["date_from"], api["date_to"]) == (
+        page.unit.pk,
+        page.date_from.isoformat(),
+        page.date_to.isoformat(),
+    )
+    backwards = f"?date_from={TO.isoformat()}&date_to={FROM.isoformat()}"
+    refused = api_as(user).get("/api/v1/kpis/control/" + backwards)
+    assert refused.status_code == 400 and "date_from" in refused.json()["errors"]
+    shown = client.get(reverse("control:kpis") + backwards)
+    assert shown.context["period"] is None and shown.context["form"].errors["date_from"]
+    no_target = api_as(user).get("/api/v1/kpis/control/people/")
+    assert no_target.status_code == 400
+    assert no_target.json()["errors"]["code"] == ["请选择指标。"]

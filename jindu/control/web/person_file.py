@@ -16,14 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.accounts import otp
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, VIEW, can
+from jindu.core.scoping import CHANGE, can
 from jindu.core.views import get_scoped_or_404
 
 from .. import forms as f
 from .. import selectors
-from ..models import Person, RelapseReport
+from ..models import Person
 from ..policy import control_policy
-from ..services import followups, registry
+from ..services import registry
 from . import refusal_context, require_control
 
 SESSION_KEY = "control_file_grants"
@@ -95,37 +95,12 @@ def person_detail(request, pk: int):
 
 def _file_context(request, person: Person, opened: OpenedFile) -> dict:
     today = timezone.localdate()
-    person = Person.objects.select_related("residence_unit__parent").get(pk=person.pk)
-    policy = control_policy()
-    tests = list(person.tests.all())
-    order_list = list(person.orders.select_related("continues").prefetch_related("continued_by"))
-    schedules = []
-    for order in order_list:
-        schedule = selectors.schedule_of(order, tests, today)
-        if schedule is not None:
-            schedules.append(schedule)
-    abstinence = None if person.left_control_on else followups.abstinence_of(person, today)
     return {
-        "person": person,
+        **selectors.person_file(request.user, person, today),
         "file": opened,
         "today": today,
         "can_change": can(request.user, CHANGE, person),
-        "drug_types": [policy.code_name("drug_types", c) for c in person.drug_types],
-        "status_changes": person.status_changes.all(),
-        "moves": person.moves.select_related("from_unit", "to_unit"),
-        "findings": person.findings.all(),
-        "risks": person.risk_assessments.all(),
-        "orders": order_list,
-        "schedules": schedules,
-        "assignments": person.assignments.select_related("responsible_user"),
-        "contacts": person.contacts.all(),
-        "tests": tests,
-        "leaves": person.leaves.all(),
-        "follow_ups": person.follow_ups.select_related("test", "order"),
-        "sick": person.sick_disabled.all(),
-        "relapses": RelapseReport.objects.restrict(request.user, VIEW).filter(person=person),
-        "abstinence": abstinence,
-        "articles": policy.articles,
+        "articles": control_policy().articles,
     }
 
 

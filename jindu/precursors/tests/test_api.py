@@ -221,3 +221,23 @@ def test_the_schema_documents_the_filters_from_the_filtersets(api_as, world):
     assert {"org_unit", "date_from", "date_to"} <= names("/api/v1/kpis/precursors/")
     assert {"enterprise", "chemical", "date_to"} <= names("/api/v1/reconciliation/")
     assert {"code", "which"} <= names("/api/v1/kpis/precursors/enterprises/")
+
+
+@pytest.mark.parametrize("persona", ["office_admin", "township_a", "station_a"])
+def test_the_indicators_page_and_api_read_one_filterset(world, chem, client, api_as, persona):
+    """KpiFilter: the page (page=True) and GET /api/v1/kpis/precursors/ give the same unit and
+    period with no query, and both refuse a period that starts after it ends."""
+    user = world.users[persona]
+    client.force_login(user)
+    page = client.get("/precursors/kpis/").context["period"]
+    api = api_as(user).get("/api/v1/kpis/precursors/").json()
+    assert (api["org_unit"], api["date_from"], api["date_to"]) == (
+        page.unit.pk,
+        page.date_from.isoformat(),
+        page.date_to.isoformat(),
+    )
+    backwards = "?date_from=2025-12-31&date_to=2025-01-01"
+    refused = api_as(user).get("/api/v1/kpis/precursors/" + backwards)
+    assert refused.status_code == 400 and "date_from" in refused.json()["errors"]
+    shown = client.get("/precursors/kpis/" + backwards)
+    assert shown.context["period"] is None and shown.context["form"].errors["date_from"]

@@ -22,7 +22,7 @@ from jindu.core.scoping import CHANGE, is_office, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import forms, ledger_import, run, selectors, services
-from ..filters import ChemicalFilter, EnterpriseFilter, FlagFilter, KpiEnterpriseFilter
+from ..filters import ChemicalFilter, EnterpriseFilter, FlagFilter, KpiEnterpriseFilter, KpiFilter
 from ..models import (
     Chemical,
     ChemicalInspection,
@@ -445,19 +445,15 @@ def ledger_template(request):
 
 
 def _kpi_period(request):
-    today = timezone.localdate()
-    data = request.GET.copy()
-    data.setdefault("date_to", today.isoformat())
-    data.setdefault("date_from", today.replace(month=1, day=1).isoformat())
-    form = forms.KpiForm(data, user=request.user)
-    if not form.is_valid():
-        return form, None
-    d = form.cleaned_data
-    unit = d.get("org_unit") or form.fields["org_unit"].queryset.first()
-    if unit is None or d["date_from"] > d["date_to"]:
-        form.add_error("date_from", _("The period starts after it ends."))
-        return form, None
-    return form, selectors.Period(unit, d["date_from"], d["date_to"])
+    # The page and GET /api/v1/kpis/precursors/ read one FilterSet; the page shows a refusal
+    # next to its field, with no figures.
+    query = KpiFilter(request.GET, Enterprise.objects.all(), request=request, page=True)
+    try:
+        return query.form, query.period()
+    except Refused as exc:
+        if not query.form.errors:
+            query.form.add_error(exc.field if exc.field in query.form.fields else None, exc.message)
+        return query.form, None
 
 
 @require_GET
