@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.core.scoping import VIEW
 from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit, Position, PositionRole, UnitLevel
+from jindu.orgs.models import OrgUnit, Position, PositionRole, UnitKind, UnitLevel
 from jindu.rectification.models import Designation, DesignationStatus
 
 from .models import AnnualAssessmentResult
@@ -99,7 +99,7 @@ class InspectionForm(forms.Form):
             .select_related("org_unit")
         )
         self.fields["member_units"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
-        use_picker(self.fields["member_units"], "units", kind="member_unit", inactive="1")
+        use_picker(self.fields["member_units"], "units", kind=UnitKind.MEMBER_UNIT, inactive="1")
 
     def clean_follow_ups(self):
         items = []
@@ -128,7 +128,7 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, user, policy, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member_unit"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
-        use_picker(self.fields["member_unit"], "units", kind="member_unit", inactive="1")
+        use_picker(self.fields["member_unit"], "units", kind=UnitKind.MEMBER_UNIT, inactive="1")
         self.fields["role"].choices = [(r.code, r.name) for r in policy.assistance_roles]
         self.fields["start_date"].initial = timezone.localdate()
 

@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jindu.accounts.roles import Role
 from jindu.audit import services as audit
 from jindu.core.errors import NotAllowed, Refused
 from jindu.core.scoping import (
     CHANGE,
     VIEW,
     available_actions,
+    is_office,
     may_act_on_unit,
     require_action,
     require_office,
@@ -438,7 +438,7 @@ def record_visit(
 ) -> SupportVisit:
     scope = scope_for(actor) if actor is not None else None
     if scope is not None and not (
-        scope.role == Role.OFFICE_ADMIN
+        is_office(actor)
         or (scope.may(CHANGE, SupportVisit) and scope.covers_path(assignment.member_unit.path))
     ):
         raise NotAllowed()

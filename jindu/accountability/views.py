@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
-from jindu.core.scoping import VIEW
+from jindu.core.scoping import VIEW, is_office
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 from jindu.documents.models import DocumentKind
 from jindu.documents.services import issued_for
@@ -151,7 +151,7 @@ def inspection_list(request):
             "year": on.year,
             "on": on,
             "missing": sum(1 for r in rows if r[2]),
-            "can_inspect": request.user.is_office_admin,
+            "can_inspect": is_office(request.user),
         },
     )
 
@@ -195,7 +195,7 @@ def assistance(request, pk: int):
     designation = get_scoped_or_404(Designation, request.user, pk)
     policy = designation.policy
     form = None
-    if request.user.is_office_admin:
+    if is_office(request.user):
         form = AssignmentForm(request.POST or None, user=request.user, policy=policy)
         if request.method == "POST" and form.is_valid():
             try:
@@ -229,7 +229,7 @@ def assistance(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def visit_create(request, pk: int):
     assignment = get_scoped_or_404(AssistanceAssignment, request.user, pk)
-    if not (request.user.is_office_admin or services.may_record_visit(request.user, assignment)):
+    if not (is_office(request.user) or services.may_record_visit(request.user, assignment)):
         raise PermissionDenied
     form = VisitForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -271,7 +271,7 @@ def duties(request):
             "overview": selectors.duty_overview(request.user, today),
             "duties": current_policy().township_duties,
             "today": today,
-            "can_record": request.user.is_office_admin,
+            "can_record": is_office(request.user),
         },
     )
 
@@ -304,7 +304,7 @@ def duty_record(request, pk: int):
 
 def annual_assessments(request):
     form = None
-    if request.user.is_office_admin:
+    if is_office(request.user):
         form = AnnualAssessmentForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             try:
@@ -328,7 +328,7 @@ def annual_assessments(request):
 def reports(request):
     """Art. 28 and 33: the office issues the briefing and the accountability report; each is
     stored as issued and the stored file is served."""
-    if not request.user.is_office_admin:
+    if not is_office(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     data = request.POST if request.method == "POST" else request.GET

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.scoping import ScopedQuerySet
+from jindu.core.scoping import ScopedQuerySet, is_office
 
 from .roles import Role
 
@@ -60,7 +60,8 @@ class User(AbstractUser):
 
     @property
     def is_office_admin(self) -> bool:
-        return self.effective_role == Role.OFFICE_ADMIN
+        """``jindu.core.scoping.is_office`` for templates (``user.is_office_admin``)."""
+        return is_office(self)
 
     @property
     def is_leader(self) -> bool:
@@ -69,7 +70,7 @@ class User(AbstractUser):
     @property
     def may_use_api(self) -> bool:
         """API tokens are for integration: the office, or accounts the office marks."""
-        return self.is_office_admin or self.api_access
+        return is_office(self) or self.api_access
 
     def get_effective_role_display(self) -> str:
         return Role(self.effective_role).label

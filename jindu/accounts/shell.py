@@ -4,10 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.registry import menu_entry
+from jindu.core.scoping import is_office
 
 
 @menu_entry(110, "accounts")
 def _menu(user, scope):
-    if not user.is_office_admin:
+    if not is_office(user):
         return []
     return [(_("Users"), reverse("accounts:user_list"), "users")]

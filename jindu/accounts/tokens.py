@@ -14,6 +14,7 @@ from rest_framework.authentication import TokenAuthentication
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import NotAllowed, Refused
+from jindu.core.scoping import is_office
 
 from .models import ApiToken, User
 
@@ -57,7 +58,7 @@ def issue(user: User, *, name: str = "", days: int | None = None) -> tuple[ApiTo
 
 
 def may_manage(actor, token: ApiToken) -> bool:
-    return actor is not None and (actor.pk == token.user_id or actor.is_office_admin)
+    return actor is not None and (actor.pk == token.user_id or is_office(actor))
 
 
 @transaction.atomic
@@ -89,7 +90,7 @@ def revoke_all(user: User, *, reason: str) -> int:
 
 def visible_tokens(actor, *, user_id: int | None = None):
     tokens = ApiToken.objects.select_related("user")
-    if not actor.is_office_admin:
+    if not is_office(actor):
         return tokens.filter(user=actor)
     return tokens.filter(user_id=user_id) if user_id is not None else tokens
 

@@ -29,7 +29,7 @@ def _menu(user, scope):
 @home_action(10, "control.grid")
 def _grid_actions(user, scope):
     """A grid worker's home starts with reporting a clue, then their own reports."""
-    if scope.role != "grid_worker":
+    if scope.role != Role.GRID_WORKER:
         return []
     mine = (
         RelapseReport.objects.restrict(user, VIEW)

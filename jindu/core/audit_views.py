@@ -9,7 +9,7 @@ from jindu.audit import presenters, selectors
 from jindu.audit.models import AuditAction, AuditEvent
 
 from .filters import CodeFilter, RecordFilter, SelectorFilterSet
-from .scoping import VIEW
+from .scoping import VIEW, is_office
 from .views import paginate
 from .widgets import use_picker
 
@@ -71,7 +71,7 @@ class AuditEventFilter(SelectorFilterSet):
 def event_list(request):
     """The audit trail, for the office administrator only. A filter that is not valid is
     reported next to its field and shows nothing (never silently everything)."""
-    if not request.user.is_office_admin:
+    if not is_office(request.user):
         raise PermissionDenied
     filterset = AuditEventFilter(
         request.GET or None, queryset=AuditEvent.objects.all(), request=request, page=True

@@ -189,6 +189,17 @@ def may_act_on_unit(user, action: str, model: type[models.Model], unit) -> bool:
     return scope.may(action, model) and scope.covers_path(unit.path)
 
 
+def sees(user, model: type[models.Model]) -> bool:
+    """Whether ``user``'s role sees any of ``model``'s records: a model may close itself to
+    roles beyond the jurisdiction (``scope_view_roles``: a tip, the file-access log), so a
+    menu or a tab shows the list only to those it would not answer empty."""
+    scope = scope_for(user)
+    if scope.is_empty and not scope.bound:
+        return False
+    roles = getattr(model, "scope_view_roles", None)
+    return roles is None or scope.role in roles
+
+
 def is_office(user) -> bool:
     """The county office administrator (or a superuser): the one spelling of the predicate."""
     return scope_for(user).role == Role.OFFICE_ADMIN
@@ -230,10 +241,11 @@ def require_action(actor, action: str, obj: models.Model) -> None:
         raise NotAllowed()
 
 
-def require_office(actor) -> None:
+def require_office(actor, message: str | None = None) -> None:
     """The office's own work (assessing, inspecting, reviewing …): the office administrator,
-    or the system itself (``actor`` None: the demo loader, scheduled jobs)."""
+    or the system itself (``actor`` None: the demo loader, scheduled jobs). ``message``: the
+    refusal in the area's words (default: the generic one)."""
     from .errors import NotAllowed
 
     if actor is not None and not is_office(actor):
-        raise NotAllowed()
+        raise NotAllowed(message)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .registry import menu_entry
+from .scoping import is_office
 
 
 @menu_entry(10, "core.home")
@@ -13,6 +14,6 @@ def _home(user, scope):
 
 @menu_entry(120, "audit")
 def _audit(user, scope):
-    if not user.is_office_admin:
+    if not is_office(user):
         return []
     return [(_("Audit trail"), reverse("audit:event_list"), "audit")]

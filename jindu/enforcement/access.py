@@ -70,10 +70,6 @@ def is_police(user) -> bool:
     return not scope.is_empty and scope.role in POLICE_ROLES
 
 
-def is_office(user) -> bool:
-    return scope_for(user).role == Role.OFFICE_ADMIN
-
-
 def sees_full_ids(user) -> bool:
     scope = enforcement_scope(user)
     return not scope.is_empty and scope.role in FULL_ID_ROLES

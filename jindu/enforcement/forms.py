@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.control.policy import control_policy
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 
 from .models import (
     CaseKind,
@@ -35,7 +35,7 @@ def townships_for(user):
 def stations_for(user):
     return (
         in_scope(OrgUnit.objects.all(), user, "path")
-        .filter(kind="police_station", is_active=True)
+        .filter(kind=UnitKind.POLICE_STATION, is_active=True)
         .order_by("path")
     )
 

@@ -8,12 +8,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jindu.api.base import ScopedRelatedField, call_service
-from jindu.control.api.serializers import CodeField, MaskedField
+from jindu.api.fields import CodeField, MaskedField
 from jindu.control.models import Person
+from jindu.core.scoping import available_actions, is_office
 from jindu.orgs.models import OrgUnit
 
 from . import services
-from .access import is_office
 from .models import (
     Case,
     CaseKind,
@@ -407,6 +407,10 @@ class TipSerializer(serializers.ModelSerializer):
     reporter_phone = serializers.CharField(
         required=False, allow_blank=True, max_length=30, write_only=True
     )
+    actions = serializers.SerializerMethodField(
+        help_text="The named actions the caller may take on this tip now (change, verify, "
+        "assign, reward, notify, claim, reveal_reporter)."
+    )
 
     class Meta:
         model = Tip
@@ -431,6 +435,7 @@ class TipSerializer(serializers.ModelSerializer):
             "notified_on",
             "claim_due",
             "claimed_on",
+            "actions",
         ]
         read_only_fields = [
             "has_reporter",
@@ -446,6 +451,11 @@ class TipSerializer(serializers.ModelSerializer):
             "claim_due",
             "claimed_on",
         ]
+
+    def get_actions(self, tip) -> list[str]:
+        request = self.context.get("request")
+        # Lists and details are read through the scoping layer: the tip is visible.
+        return list(available_actions(request.user, tip, known_visible=True)) if request else []
 
     def create(self, data):
         return call_service(services.receive_tip, _user(self), **data)

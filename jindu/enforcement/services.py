@@ -20,14 +20,14 @@ from jindu.control import rules as control_rules
 from jindu.control.models import Person
 from jindu.core import workdays
 from jindu.core.errors import Conflict, NotAllowed, Refused
-from jindu.core.scoping import CHANGE, VIEW, require_office, scope_for
+from jindu.core.scoping import CHANGE, VIEW, is_office, require_office, scope_for
 from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 from jindu.supervision import reminders
 from jindu.supervision import services as supervision
 from jindu.supervision.models import Obligation, ObligationKind, ObligationStatus
 
 from . import rollup, rules
-from .access import enforcement_scope, is_office, sees_full_ids
+from .access import enforcement_scope, sees_full_ids
 from .models import (
     Case,
     Den,
@@ -178,7 +178,7 @@ def set_police_authority(actor, *, unit: OrgUnit, area: OrgUnit) -> PoliceAuthor
     """Mark a member unit as the county's police (县公安局): its staff see the enforcement
     records of ``area``'s subtree. The office's decision."""
     require_office(actor)
-    if unit.kind != "member_unit":
+    if unit.kind != UnitKind.MEMBER_UNIT:
         raise Refused(_("The police authority is a member unit."), field="unit")
     if not area.is_geographic:
         raise Refused(_("The area is a county or township."), field="area")

@@ -19,13 +19,12 @@ from django.views.decorators.http import require_POST
 from jindu.control.models import Person
 from jindu.core.errors import Refused
 from jindu.core.exports import xlsx_response
-from jindu.core.scoping import CHANGE, VIEW, available_actions, can
+from jindu.core.scoping import CHANGE, VIEW, available_actions, can, is_office
 from jindu.core.views import apply_refusal, paginate
 
 from . import forms, selectors, services
 from .access import (
     enforcement_scope,
-    is_office,
     is_police,
     may_change,
     sees_full_ids,

@@ -13,10 +13,6 @@ def may_view_cockpit(user) -> bool:
     return not scope.is_empty and scope.role in COCKPIT_ROLES
 
 
-def is_office(user) -> bool:
-    return scope_for(user).role == Role.OFFICE_ADMIN
-
-
 def default_unit(user):
     """A township's own unit; the others start at the county."""
     from jindu.orgs.models import OrgUnit

@@ -18,11 +18,12 @@ from rest_framework.views import APIView
 
 from jindu.api.base import ScopedViewSetMixin, call_service
 from jindu.api.filters import FilterSetBackend
+from jindu.core.scoping import is_office
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit
 
 from . import selectors, services
-from .access import default_unit, is_office, may_view_cockpit
+from .access import default_unit, may_view_cockpit
 from .filters import ItemsFilter, KpiFilter, SeriesFilter, WarningFilter
 from .models import Briefing, WarningRecord
 from .policy import indicator_policy

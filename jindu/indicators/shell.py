@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.registry import home_panel, home_tile, menu_entry
+from jindu.core.scoping import is_office
 
-from .access import is_office, may_view_cockpit
+from .access import may_view_cockpit
 
 
 @menu_entry(90, "cockpit")

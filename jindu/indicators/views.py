@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jindu.core.errors import Refused
+from jindu.core.scoping import is_office
 from jindu.core.views import get_scoped_or_404
 from jindu.orgs.models import OrgUnit, UnitLevel
 
 from . import rules, selectors, services
-from .access import default_unit, is_office, may_view_cockpit
+from .access import default_unit, may_view_cockpit
 from .filters import CockpitFilter, ItemsPageFilter, WarningFilter
 from .models import ActionKind, ActionStatus, Briefing, BriefingKind, WarningAction, WarningRecord
 from .policy import GOALS, indicator_policy
@@ -176,6 +177,8 @@ def cockpit(request):
             "tiles": _tiles(result.figures, unit, date_from, date_to),
             "targets": policy.targets,
             "matrix": matrix_rows,
+            # A township's own cockpit shows its row only when it is compared with others.
+            "show_matrix": len(matrix_rows) > 1 or unit.level != UnitLevel.TOWNSHIP,
             "ranking": ranking,
             "trend": trend,
             "trend_code": code,

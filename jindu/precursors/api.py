@@ -15,10 +15,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jindu.accounts.roles import Role
 from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, call_service
 from jindu.api.filters import FilterSetBackend
-from jindu.core.scoping import VIEW, scope_for
+from jindu.core.scoping import VIEW, is_office
 
 from . import run, selectors, services
 from .filters import (
@@ -80,7 +79,7 @@ class ChemicalViewSet(
         return Chemical.objects.restrict(self.request.user, VIEW)
 
     def _office(self):
-        if scope_for(self.request.user).role != Role.OFFICE_ADMIN:
+        if not is_office(self.request.user):
             raise PermissionDenied(_("Only the county office may change the catalogue."))
 
     def perform_create(self, serializer):
@@ -185,7 +184,7 @@ class FlagViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=PrecursorRunSerializer, responses=PrecursorRunResultSerializer)
     @action(detail=False, methods=["post"])
     def run(self, request):
-        if scope_for(request.user).role != Role.OFFICE_ADMIN:
+        if not is_office(request.user):
             raise PermissionDenied(_("Only the county office runs the flags."))
         data = PrecursorRunSerializer(data=request.data)
         data.is_valid(raise_exception=True)

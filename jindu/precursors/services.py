@@ -20,7 +20,7 @@ from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.control.rules import check_id_number
 from jindu.core.errors import Conflict, NotAllowed, Refused
-from jindu.core.scoping import CHANGE, scope_for
+from jindu.core.scoping import CHANGE, is_office, require_office, scope_for
 from jindu.enforcement.models import Case
 from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 
@@ -72,11 +72,6 @@ def _audit_update(actor, obj, before: dict) -> None:
         audit.record(actor, AuditAction.UPDATE, obj, changes=changes)
 
 
-def _require_office(actor) -> None:
-    if actor is not None and scope_for(actor).role != Role.OFFICE_ADMIN:
-        raise NotAllowed(_("Only the county office may do this."))
-
-
 def may_manage(actor, enterprise: Enterprise) -> bool:
     """The office, the station covering it, or a member unit regulating its sector."""
     if actor is None:
@@ -92,9 +87,9 @@ def _require_manage(actor, enterprise: Enterprise) -> None:
 def may_register(actor, org_unit: OrgUnit, sector: str) -> bool:
     if actor is None:
         return True
-    scope = scope_for(actor)
-    if scope.role == Role.OFFICE_ADMIN:
+    if is_office(actor):
         return True
+    scope = scope_for(actor)
     if not scope.may(CHANGE, Enterprise):
         return False
     if scope.role == Role.MEMBER_UNIT:
@@ -168,7 +163,7 @@ CHEMICAL_FIELDS = (
 def save_chemical(actor, chemical: Chemical | None = None, **fields) -> Chemical:
     """The office adds or edits a catalogue entry (a later addition keeps its source and
     date); an edited entry is never overwritten by a later load of the rule book."""
-    _require_office(actor)
+    require_office(actor, _("Only the county office may do this."))
     from .policy import CAS
 
     errors = {}
@@ -203,7 +198,7 @@ def save_chemical(actor, chemical: Chemical | None = None, **fields) -> Chemical
 @transaction.atomic
 def assign_department(actor, unit: OrgUnit, department: str) -> RegulatorUnit:
     """Which member unit is which department (decides which enterprises its staff see)."""
-    _require_office(actor)
+    require_office(actor, _("Only the county office may do this."))
     if unit.kind != UnitKind.MEMBER_UNIT:
         raise Refused(_("Choose a member unit."), field="unit")
     if department not in Department.values:
@@ -966,7 +961,7 @@ def record_rectified(actor, inspection: ChemicalInspection, *, on: datetime.date
 
 @transaction.atomic
 def create_round(actor, *, name: str, date_from, date_to, is_census: bool = True):
-    _require_office(actor)
+    require_office(actor, _("Only the county office may do this."))
     if not (name or "").strip():
         raise Refused(_("Name the round."), field="name")
     if not date_from or not date_to or date_to < date_from:

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from jindu.accounts.roles import Role
 from jindu.core.scoping import VIEW, scope_for
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.supervision.models import ResponsibilityLetter
@@ -51,7 +52,7 @@ UNBOUNDED = 2**63 - 1
 
 def default_unit(user) -> OrgUnit | None:
     """The unit the targets open on: a township's own, the county for everyone else."""
-    if scope_for(user).role == "township":
+    if scope_for(user).role == Role.TOWNSHIP:
         return user.unit
     return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
 

@@ -17,7 +17,7 @@ from jindu.accounts.roles import Role
 from jindu.audit import services as audit
 from jindu.audit.models import AuditAction
 from jindu.core.errors import NotAllowed, Refused
-from jindu.core.scoping import CHANGE, may_act_on_unit, require_office, scope_for
+from jindu.core.scoping import CHANGE, is_office, may_act_on_unit, require_office, scope_for
 from jindu.core.services import attach
 from jindu.orgs.models import OrgUnit, UnitLevel
 from jindu.supervision import services as obligations
@@ -267,9 +267,9 @@ def _fulfil_key_dates(actor, activity: Activity) -> None:
 def key_date_owners(policy) -> list[int]:
     units = OrgUnit.objects.filter(is_active=True)
     ids = []
-    if "township" in policy.key_dates.who:
+    if UnitLevel.TOWNSHIP in policy.key_dates.who:
         ids += list(units.filter(level=UnitLevel.TOWNSHIP).values_list("pk", flat=True))
-    if "village" in policy.key_dates.who:
+    if UnitLevel.VILLAGE in policy.key_dates.who:
         ids += list(units.filter(level=UnitLevel.VILLAGE).values_list("pk", flat=True))
     ids += list(
         units.filter(
@@ -410,7 +410,7 @@ def _may_run_school(
 ) -> None:
     """The office, or staff of the school's supervising unit (the 教育局); with
     ``own_school`` (classes and lessons) also the school's own account (学校账号)."""
-    if actor is None or _role(actor) == Role.OFFICE_ADMIN:
+    if actor is None or is_office(actor):
         return
     if own_school and school is not None and _role(actor) == Role.SCHOOL:
         if scope_for(actor).binding != school.pk:

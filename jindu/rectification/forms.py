@@ -11,7 +11,7 @@ from jindu.core.forms import MultipleFileField, check_files
 from jindu.core.scoping import VIEW
 from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 from jindu.policy.schema import Policy
 
 from .models import (
@@ -244,7 +244,7 @@ class EvaluationForm(forms.Form):
         self.fields["org_unit"].queryset = listable_units(user, policy)
         use_picker(self.fields["org_unit"], "units", level=listable_levels(policy))
         self.fields["member_units"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
-        use_picker(self.fields["member_units"], "units", kind="member_unit")
+        use_picker(self.fields["member_units"], "units", kind=UnitKind.MEMBER_UNIT)
         self.fields["methods"].choices = [(m.code, m.name) for m in policy.evaluation.methods]
         self.fields["recommendation"].choices = [
             (r.code, r.name) for r in policy.evaluation.recommendations

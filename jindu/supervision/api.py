@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from jindu.api.base import CreateViewSet, ScopedReadOnlyViewSet, ScopedRelatedField, call_service
 from jindu.api.filters import FilterSetBackend
 from jindu.core.filters import MAX_ID
+from jindu.core.scoping import is_office
 from jindu.orgs.models import OrgUnit
 
 from . import reporting, services
@@ -98,7 +99,7 @@ class ObligationViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["post"])
     def generate(self, request):
         """Run the generator as of `date` (office only); idempotent, as the daily job."""
-        if not request.user.is_office_admin:
+        if not is_office(request.user):
             raise PermissionDenied()
         body = GenerateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -6,7 +6,7 @@ from jindu.core.forms import MultipleFileField, check_files
 from jindu.core.scoping import VIEW
 from jindu.core.widgets import use_picker
 from jindu.orgs.forms import DateInput
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 
 from .models import ReportKind
 
@@ -116,7 +116,7 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = OrgUnit.objects.restrict(user, VIEW).member_units()
-        use_picker(self.fields["attendees"], "units", kind="member_unit")
+        use_picker(self.fields["attendees"], "units", kind=UnitKind.MEMBER_UNIT)
 
     def clean_decisions(self):
         result = []

@@ -16,6 +16,7 @@ from jindu.core.models import HolidayArrangement
 from jindu.core.scoping import (
     CHANGE,
     available_actions,
+    is_office,
     may_act_on_unit,
     require_action,
     require_office,
@@ -467,7 +468,7 @@ def _check_letter(actor, upper_unit: OrgUnit, lower_unit: OrgUnit) -> None:
         )
     if upper_unit.level == UnitLevel.TOWNSHIP and lower_unit.parent_id != upper_unit.pk:
         raise Refused(_("The village is not in this township."), field="lower_unit")
-    if actor is not None and not actor.is_office_admin:
+    if actor is not None and not is_office(actor):
         # A township records the letters its villages signed with it.
         if upper_unit.level != UnitLevel.TOWNSHIP:
             raise NotAllowed()

@@ -8,7 +8,7 @@ from jindu.audit import services as audit
 from jindu.core import workdays
 from jindu.core.errors import Refused
 from jindu.core.scoping import require_office
-from jindu.orgs.models import OrgUnit, UnitLevel
+from jindu.orgs.models import OrgUnit, UnitKind, UnitLevel
 from jindu.policy.registry import get_policy
 
 from .models import Obligation, ObligationStatus
@@ -226,7 +226,7 @@ def waive_source_obligations(actor, *, source, reason: str, kinds=None, after=No
 def _owner_units(kind: str) -> list[int]:
     queryset = OrgUnit.objects.filter(is_active=True)
     if kind == "member_unit":
-        queryset = queryset.filter(kind="member_unit")
+        queryset = queryset.filter(kind=UnitKind.MEMBER_UNIT)
     elif kind == "township":
         queryset = queryset.filter(level=UnitLevel.TOWNSHIP)
     elif kind == "village":

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jindu.core.errors import Refused
 from jindu.core.models import HolidayArrangement
-from jindu.core.scoping import CHANGE, VIEW, scope_for
+from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
 from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
 from jindu.orgs.models import UnitLevel
@@ -63,7 +63,7 @@ def board(request):
             "months": selectors.completion_by_month(request.user, year=today.year, today=today),
             "campaign": campaign,
             "phase": phase,
-            "is_office": request.user.is_office_admin,
+            "is_office": is_office(request.user),
         },
     )
 
@@ -275,7 +275,7 @@ def meeting_list(request):
     return render(
         request,
         "supervision/meeting_list.html",
-        {"page": paginate(request, meetings), "is_office": request.user.is_office_admin},
+        {"page": paginate(request, meetings), "is_office": is_office(request.user)},
     )
 
 
@@ -314,7 +314,7 @@ def letters(request):
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
     form = None
-    if request.user.is_office_admin or scope_for(request.user).may(CHANGE, ResponsibilityLetter):
+    if is_office(request.user) or scope_for(request.user).may(CHANGE, ResponsibilityLetter):
         form = LetterForm(
             request.POST or None,
             request.FILES or None,
@@ -368,7 +368,7 @@ def campaigns(request):
             "current": campaign,
             "phase": phase,
             "today": today,
-            "is_office": request.user.is_office_admin,
+            "is_office": is_office(request.user),
         },
     )
 

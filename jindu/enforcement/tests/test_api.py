@@ -340,3 +340,36 @@ def test_the_lists_parameters_are_parsed_once_and_a_bad_one_names_itself(
         name = path.split("?")[1].split("=")[0]
         assert name in response.json()["errors"], (path, response.json())
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(response.json())), path
+
+
+def test_a_tip_lists_the_actions_its_reader_may_take_now(world, police, api_as):
+    office = api_as(world.users["office_admin"])  # one client: api_as switches its user
+    tip = office.post(
+        "/api/v1/tips/",
+        {
+            "received_date": "2025-03-01",
+            "channel": "hotline",
+            "org_unit": world.township_a.pk,
+            "content": "某处有人聚众吸毒",
+        },
+        format="json",
+    ).json()
+    assert "assign" in tip["actions"] and "verify" not in tip["actions"]
+    assigned = office.post(
+        f"/api/v1/tips/{tip['id']}/assign/", {"station": world.station_a.pk}, format="json"
+    )
+    assert assigned.status_code == 200, assigned.json()
+    station = api_as(world.users["station_a"])
+    seen = station.get(f"/api/v1/tips/{tip['id']}/").json()["actions"]
+    assert "verify" in seen and "assign" not in seen and "reveal_reporter" not in seen
+    listed = station.get("/api/v1/tips/").json()["results"]
+    assert [t["actions"] for t in listed if t["id"] == tip["id"]] == [seen]
+
+
+def test_the_tabs_show_the_lists_a_role_sees(world, client):
+    client.force_login(world.users["township_a"])
+    page = client.get("/enforcement/").content.decode()
+    assert "/enforcement/tips/" not in page and "/enforcement/access-log/" not in page
+    client.force_login(world.users["office_admin"])
+    page = client.get("/enforcement/").content.decode()
+    assert "/enforcement/tips/" in page and "/enforcement/access-log/" in page

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.core import jobs, xlsx
 from jindu.core.errors import Refused
-from jindu.core.scoping import VIEW
+from jindu.core.scoping import VIEW, is_office
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
 from .. import rules, selectors, services
@@ -29,7 +29,7 @@ def _require(user):
 
 def _manages(user, school) -> bool:
     """The office, or the school's supervising unit (the 教育局)."""
-    return runs_schools(user) and (user.is_office_admin or user.unit_id == school.supervisor_id)
+    return runs_schools(user) and (is_office(user) or user.unit_id == school.supervisor_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.audit.middleware import client_ip
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, VIEW, scope_for
+from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 from jindu.orgs.models import OrgUnit, UnitLevel
 
@@ -46,10 +46,10 @@ def _require(user):
 @require_http_methods(["GET", "POST"])
 def survey_list(request):
     _require(request.user)
-    is_office = request.user.is_office_admin
-    form = forms.SurveyForm(request.POST or None) if is_office else None
+    office = is_office(request.user)
+    form = forms.SurveyForm(request.POST or None) if office else None
     if request.method == "POST":
-        if not is_office:
+        if not office:
             raise PermissionDenied
         if form.is_valid():
             try:

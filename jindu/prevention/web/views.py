@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
 from jindu.core.roles import Role
-from jindu.core.scoping import CHANGE, VIEW, scope_for
+from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
 from jindu.core.services import attachments_of
 from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
 
@@ -45,7 +45,7 @@ def home(request):
             "indicators": indicators,
             "records_activities": records_activities(user),
             "runs_schools": runs_schools(user),
-            "is_office": user.is_office_admin,
+            "is_office": is_office(user),
             "recent": selectors.activities(user)[:5],
             "policy": prevention_policy(),
         },
@@ -220,10 +220,10 @@ def liaison_create(request):
 @require_http_methods(["GET", "POST"])
 def population_list(request):
     _require(request.user)
-    is_office = request.user.is_office_admin
-    form = forms.PopulationForm(request.POST or None, user=request.user) if is_office else None
+    office = is_office(request.user)
+    form = forms.PopulationForm(request.POST or None, user=request.user) if office else None
     if request.method == "POST":
-        if not is_office:
+        if not office:
             raise PermissionDenied
         if form.is_valid():
             try:
