@@ -25,7 +25,7 @@ from jindu.core.filters import (
 from jindu.core.scoping import VIEW
 from jindu.core.views import get_scoped_or_404
 from jindu.core.widgets import use_picker
-from jindu.orgs.filters import UnitPeriodQuery
+from jindu.orgs.filters import UnitPeriodQuery, offer_units
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
@@ -196,17 +196,10 @@ class KpiQuery(UnitPeriodQuery):
             data = self._with_defaults(data, request.user)
         super().__init__(data, *args, request=request, page=page, **kwargs)
         if page:
-            choice = df.ModelChoiceFilter(
-                field_name="org_unit",
-                label=_("Unit"),
-                queryset=selectors.kpi_units(request.user),
-                empty_label=None,
-            )
-            choice.model, choice.parent = self.queryset.model, self
-            self.filters["org_unit"] = choice
             # Any unit in scope is valid (a drill-down link may name a village): a picker of
             # the same units, searched by name, code or pinyin initials.
-            use_picker(choice.field, "kpi-units")
+            units = selectors.kpi_units(request.user)
+            offer_units(self, units, required_choice=True, picker="kpi-units")
 
     @staticmethod
     def _with_defaults(data, user):

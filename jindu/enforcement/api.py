@@ -6,7 +6,6 @@ queryset reads through the scoping layer (``restrict``), figures through the sel
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -423,7 +422,7 @@ class EnforcementKpiView(_Query, APIView):
     def get(self, request):
         query = _query(request, KpiQuery)
         unit = _unit(query)
-        year = query.values().get("year") or timezone.localdate().year
+        year = query.chosen_year()
         indicators = selectors.enforcement_kpis(request.user, unit, year)
         return Response(
             {

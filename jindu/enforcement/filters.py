@@ -10,10 +10,11 @@ import datetime
 import django_filters as df
 from django import forms
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet, YearFilter, list_filterset
-from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
+from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery, offer_units
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
@@ -130,11 +131,7 @@ class _UnitQuery:
             units = selectors.reachable_units(self.user).filter(
                 level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP]
             )
-            choice = df.ModelChoiceFilter(
-                field_name="org_unit", label=_("Unit"), queryset=units.order_by("path")
-            )
-            choice.model, choice.parent = self.queryset.model, self
-            self.filters["org_unit"] = choice
+            offer_units(self, units.order_by("path"))
 
     def unit(self) -> OrgUnit | None:
         chosen = self.values().get("org_unit")
@@ -154,8 +151,8 @@ class StatsQuery(_UnitQuery, UnitPeriodQuery):
 
 
 class KpiQuery(_UnitQuery, QueryFilterSet):
-    """``GET /api/v1/kpis/enforcement/``: the unit and the year (default: this year), from
-    1990 to next year."""
+    """The targets' unit and year, for the page and ``GET /api/v1/kpis/enforcement/``: the
+    year from 1990 to next year (default: this year)."""
 
     org_unit = IdFilter(label=_("Unit (id)"))
     year = YearFilter(label=_("Year"))
@@ -167,3 +164,10 @@ class KpiQuery(_UnitQuery, QueryFilterSet):
             self.form.add_error("year", _("Enter a year such as 2026."))
             return False
         return valid
+
+    def chosen_year(self) -> int:
+        """The year asked for when it is valid (``is_valid``), else this year."""
+        year = self.values().get("year")
+        if year and 1990 <= year <= datetime.date.today().year + 1:
+            return year
+        return timezone.localdate().year

@@ -121,23 +121,6 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason for viewing"), max_length=200)
 
 
-class TargetsForm(UserForm):
-    org_unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False
-    )
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from .selectors import reachable_units
-
-        self.fields["org_unit"].queryset = (
-            reachable_units(self.user)
-            .filter(level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP])
-            .order_by("path")
-        )
-
-
 class OutboundForm(UserForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)

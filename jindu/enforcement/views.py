@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +29,7 @@ from .access import (
     sees_full_ids,
     works_on_enforcement,
 )
-from .filters import CaseFilter, StatsQuery, TipFilter, VenueFilter
+from .filters import CaseFilter, KpiQuery, StatsQuery, TipFilter, VenueFilter
 from .models import (
     Case,
     EradicationPatrol,
@@ -311,11 +310,11 @@ def _num(value):
 
 def targets(request):
     _require(request.user)
-    form = forms.TargetsForm(request.GET or {}, user=request.user)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    unit = data.get("org_unit") or selectors.default_unit(request.user)
-    year = data.get("year") or timezone.localdate().year
+    # The page and GET /api/v1/kpis/enforcement/ read one query; a bad value is shown next
+    # to its field and the default used.
+    query = KpiQuery(request.GET or None, request=request, page=True)
+    query.is_valid()
+    form, unit, year = query.form, query.unit(), query.chosen_year()
     return render(
         request,
         "enforcement/targets.html",

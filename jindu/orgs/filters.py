@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from jindu.core.filters import DayFilter, IdFilter, SelectorFilterSet
+from jindu.core.widgets import use_picker
 
 from . import selectors
 from .forms import DateInput
@@ -112,6 +113,19 @@ class SubtreeFilter(IdFilter):
         if path is None:
             return qs.none()
         return qs.filter(**{f"{self.field_name}__path__startswith": path})
+
+
+def offer_units(filterset, units, *, required_choice: bool = False, picker: str = "") -> None:
+    """On a page, make the FilterSet's ``org_unit`` (an id over the API) a choice of ``units``:
+    the units the page offers, validated against the same queryset. ``required_choice``: no
+    empty entry (the page always shows some unit's figures); ``picker``: a picker of that
+    source, searched on demand, where the units are too many to list."""
+    extra = {"empty_label": None} if required_choice else {}
+    choice = df.ModelChoiceFilter(field_name="org_unit", label=_("Unit"), queryset=units, **extra)
+    choice.model, choice.parent = filterset.queryset.model, filterset
+    filterset.filters["org_unit"] = choice
+    if picker:
+        use_picker(choice.field, picker)
 
 
 class QueryFilterSet(SelectorFilterSet):

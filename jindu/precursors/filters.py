@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jindu.core.filters import CodeFilter, DayFilter, IdFilter, SelectorFilterSet
+from jindu.orgs.filters import offer_units
 from jindu.orgs.forms import DateInput
 
 from . import selectors
@@ -122,14 +123,7 @@ class KpiFilter(SelectorFilterSet):
             data.setdefault("date_from", today.replace(month=1, day=1).isoformat())
         super().__init__(data, queryset, request=request, page=page, **kwargs)
         if page:
-            choice = df.ModelChoiceFilter(
-                field_name="org_unit",
-                label=_("Unit"),
-                queryset=selectors.kpi_units(self.user),
-                empty_label=None,
-            )
-            choice.model, choice.parent = self.queryset.model, self
-            self.filters["org_unit"] = choice
+            offer_units(self, selectors.kpi_units(self.user), required_choice=True)
 
     def period(self) -> selectors.Period:
         """The unit and period asked for (``Refused`` naming the field when the query is

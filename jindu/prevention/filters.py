@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.core.filters import CodeFilter, DayFilter, IdFilter, SelectorFilterSet, list_filterset
 from jindu.core.scoping import VIEW
 from jindu.core.views import get_scoped_or_404
-from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery
+from jindu.orgs.filters import QueryFilterSet, SubtreeFilter, UnitPeriodQuery, offer_units
 from jindu.orgs.forms import DateInput
 from jindu.orgs.models import OrgUnit, UnitLevel
 
@@ -94,11 +94,7 @@ class KpiQuery(UnitPeriodQuery):
             units = OrgUnit.objects.restrict(self.user, VIEW).filter(
                 level__in=[UnitLevel.COUNTY, UnitLevel.TOWNSHIP], is_active=True
             )
-            choice = df.ModelChoiceFilter(
-                field_name="org_unit", label=_("Unit"), queryset=units.order_by("path")
-            )
-            choice.model, choice.parent = self.queryset.model, self
-            self.filters["org_unit"] = choice
+            offer_units(self, units.order_by("path"))
 
     def unit(self) -> OrgUnit | None:
         chosen = self.values().get("org_unit")

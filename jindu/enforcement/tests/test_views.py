@@ -114,3 +114,18 @@ def test_a_registered_users_file_is_linked_for_those_who_may_open_it(world, case
     client.force_login(world.users["gongan"])  # the police bureau: no part in control files
     page = client.get(f"/enforcement/cases/{case_a.pk}/").content.decode()
     assert link not in page and registered.id_number not in page
+
+
+@pytest.mark.parametrize("persona", ["office_admin", "township_a", "station_a"])
+def test_the_targets_page_and_api_read_one_query(world, police, client, api_as, persona):
+    """KpiQuery: the page (page=True) and GET /api/v1/kpis/enforcement/ open on the same unit
+    and year; a year out of range is refused by the API and shown on the page beside its
+    field, which then shows this year."""
+    user = world.users[persona]
+    client.force_login(user)
+    page = client.get("/enforcement/targets/").context
+    api = api_as(user).get("/api/v1/kpis/enforcement/").json()
+    assert (api["org_unit"], api["year"]) == (page["unit"].pk, page["year"])
+    assert api_as(user).get("/api/v1/kpis/enforcement/?year=1950").status_code == 400
+    shown = client.get("/enforcement/targets/?year=1950").context
+    assert shown["form"].errors["year"] and shown["year"] == api["year"]
