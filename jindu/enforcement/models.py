@@ -20,6 +20,7 @@ from jindu.core.protected import ProtectedNumber
 from jindu.core.scoping import VIEW, ScopedQuerySet
 
 from .access import enforcement_scope
+from .codes import CaseKind
 
 POLICE_WRITE = (Role.MEMBER_UNIT, Role.POLICE_STATION)
 FIELD_WRITE = (Role.MEMBER_UNIT, Role.POLICE_STATION, Role.TOWNSHIP)
@@ -49,11 +50,6 @@ class EnforcementQuerySet(ScopedQuerySet):
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
-
-
-class CaseKind(models.TextChoices):
-    CRIMINAL = "criminal", _("Criminal")
-    ADMINISTRATIVE = "administrative", _("Administrative")
 
 
 class SuspectRole(models.TextChoices):

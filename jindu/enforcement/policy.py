@@ -34,6 +34,8 @@ from jindu.policy.book import (
     unique,
 )
 
+from .codes import CaseKind
+
 TARGET_CODES = (
     "outbound_trafficking_reduction",
     "outbound_seizure_reduction",
@@ -220,7 +222,7 @@ class EnforcementPolicy:
         return next((e for e in self.editions if e.covers(day)), None)
 
     def offences(self, kind: str, day: datetime.date | None = None) -> tuple[Offence, ...]:
-        if kind == "criminal":
+        if kind == CaseKind.CRIMINAL:
             return self.criminal_offences
         if day is None:
             seen: dict[str, Offence] = {}

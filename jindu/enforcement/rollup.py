@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from jindu.policy.periods import add_months
 
+from .codes import CaseKind
 from .models import Case, Den, Gang, ResultsCell, ResultsMonth, ResultsStale, Seizure, Suspect
 from .policy import enforcement_policy
 
@@ -250,7 +251,7 @@ def _recompute(months: list[datetime.date], key: str, townships: list[int] | Non
     # Each: rows grouped by month, township and code, with the figure as ``v``.
     selects = [
         case_rows(cases).values("m", "u", c=literal("cases_solved")).annotate(v=Count("pk")),
-        case_rows(cases.filter(kind="criminal"))
+        case_rows(cases.filter(kind=CaseKind.CRIMINAL))
         .values("m", "u", c=literal("cases_solved_criminal"))
         .annotate(v=Count("pk")),
         case_rows(cases)

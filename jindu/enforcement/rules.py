@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from .codes import CaseKind
 from .policy import EnforcementPolicy, Offence
 
 
@@ -30,9 +31,9 @@ def offence_for(
 ) -> Offence | None:
     """The catalogue entry of ``code``: criminal 罪名, or the administrative violation of the
     edition of 治安管理处罚法 in force on the 立案 date."""
-    if kind not in ("criminal", "administrative"):
+    if kind not in CaseKind.values:
         return None
-    if kind == "administrative" and filed_date is None:
+    if kind == CaseKind.ADMINISTRATIVE and filed_date is None:
         return None
     return policy.offence(kind, code, filed_date)
 
@@ -48,7 +49,7 @@ def case_problems(
     today: datetime.date,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if kind not in ("criminal", "administrative"):
+    if kind not in CaseKind.values:
         problems.append(Problem("kind", _("Choose criminal or administrative.")))
         return problems
     if filed_date is None:
@@ -56,7 +57,11 @@ def case_problems(
     elif filed_date > today:
         problems.append(Problem("filed_date", _("The date cannot be in the future.")))
     if offence_for(policy, kind, offence, filed_date) is None:
-        if kind == "administrative" and filed_date is not None and policy.edition_on(filed_date):
+        if (
+            kind == CaseKind.ADMINISTRATIVE
+            and filed_date is not None
+            and policy.edition_on(filed_date)
+        ):
             edition = policy.edition_on(filed_date)
             problems.append(
                 Problem(
@@ -71,7 +76,7 @@ def case_problems(
                     "offence",
                     _("Unknown offence “%(code)s”: choose one from the catalogue.")
                     % {"code": offence},
-                    ("刑法第三百四十七条至第三百五十七条",) if kind == "criminal" else (),
+                    ("刑法第三百四十七条至第三百五十七条",) if kind == CaseKind.CRIMINAL else (),
                 )
             )
     if solved_date is not None:

@@ -29,6 +29,7 @@ from .access import (
     sees_full_ids,
     works_on_enforcement,
 )
+from .codes import CaseKind
 from .filters import CaseFilter, KpiQuery, StatsQuery, TipFilter, VenueFilter
 from .models import (
     Case,
@@ -199,9 +200,9 @@ def case_detail(request, pk):
 def _article_note(policy, case) -> str:
     """For an administrative case coded under an edition whose article numbers are not yet
     verified (the 2025 revision of 治安管理处罚法): say so, with the edition's source."""
-    if case.kind != "administrative":
+    if case.kind != CaseKind.ADMINISTRATIVE:
         return ""
-    offence = policy.offence("administrative", case.offence, case.filed_date)
+    offence = policy.offence(CaseKind.ADMINISTRATIVE, case.offence, case.filed_date)
     edition = policy.edition_on(case.filed_date)
     if offence is None or offence.article_verified or edition is None:
         return ""
