@@ -375,8 +375,14 @@ def required_papers(county: CountyPolicy, activities: Iterable[str]) -> list[tup
 def papers_complete(
     county: CountyPolicy, activities: Iterable[str], held_kinds: Iterable[str]
 ) -> bool:
+    return papers_held(required_papers(county, activities), held_kinds)
+
+
+def papers_held(required: Iterable[tuple[str, ...]], held_kinds: Iterable[str]) -> bool:
+    """Whether the kinds held satisfy every requirement (``required_papers``: one kind of
+    each group)."""
     held = set(held_kinds)
-    return all(held & set(kinds) for kinds in required_papers(county, activities))
+    return all(held & set(kinds) for kinds in required)
 
 
 # ---------------------------------------------------------------- the indicators
