@@ -16,7 +16,7 @@ from jindu.orgs.models import UnitLevel
 from jindu.policy.registry import current_policy
 
 from . import reporting, selectors, services
-from .filters import ObligationFilter, ReportFilter
+from .filters import LetterFilter, ObligationFilter, ReportFilter
 from .forms import (
     CampaignForm,
     EventForm,
@@ -312,7 +312,9 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def letters(request):
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    # The year as GET /api/v1/responsibility-letters/ reads it (1900–2100), else this year.
+    year = LetterFilter(request.GET or None, request=request, page=True).values().get("year")
+    year = year or today.year
     form = None
     if is_office(request.user) or scope_for(request.user).may(CHANGE, ResponsibilityLetter):
         form = LetterForm(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jindu.supervision import services
 from jindu.supervision.models import Obligation
@@ -50,3 +51,15 @@ def test_the_reports_page_and_the_api_list_the_same_reports(world, client, api_a
         assert len(shown) == 1
     bad = api_as(user).get("/api/v1/monthly-reports/", {"kind": "novel"})
     assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "1850", "abc"])
+def test_the_letters_page_reads_the_year_as_the_api_does(world, client, api_as, year):
+    """LetterFilter: a year outside 1900–2100 is a 400 over the API and the page shows this
+    year's letters (it answered 500 for a year too large for the database)."""
+    office = world.users["office_admin"]
+    client.force_login(office)
+    page = client.get(reverse("supervision:letters"), {"year": year})
+    assert page.status_code == 200 and page.context["year"] == timezone.localdate().year
+    answer = api_as(office).get("/api/v1/responsibility-letters/", {"year": year})
+    assert answer.status_code == 400 and "year" in answer.json()["errors"]
