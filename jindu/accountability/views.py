@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
 from jindu.core.scoping import VIEW, is_office
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
+from jindu.core.views import (
+    apply_refusal,
+    get_scoped_or_404,
+    paginate,
+    query_id,
+    require_office_user,
+)
 from jindu.documents.models import DocumentKind
 from jindu.documents.services import issued_for
 from jindu.documents.views import serve
@@ -160,7 +166,7 @@ def inspection_list(request):
 def inspection_create(request):
     require_office_user(request)
     initial = {"date": timezone.localdate()}
-    if (designation := request.GET.get("designation", "")).isdigit():
+    if (designation := query_id(request, "designation")) is not None:
         initial["designation"] = designation
     form = InspectionForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,18 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW):
     return obj
 
 
+def query_id(request, name: str) -> int | None:
+    """An id a link names in a page's query string to prefill a form (``?org_unit=7``), or
+    None when the value is not one: a whole number from 1 to the largest a database holds
+    (a larger one overflowed SQLite's integers when the form looked it up: a 500)."""
+    from .filters import MAX_ID
+
+    raw = request.GET.get(name, "")
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return None
+    return int(raw)
+
+
 def require_office_user(request) -> None:
     """Pages that are the office administrator's alone answer 403 to everyone else."""
     from .scoping import is_office

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jindu.core.errors import Refused
 from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
 from jindu.core.services import attachments_of
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate
+from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, query_id
 from jindu.documents.views import serve
 from jindu.orgs.models import OrgUnit
 from jindu.policy.registry import current_policy
@@ -114,8 +114,8 @@ def decide_list(request):
     policy = current_policy()
     initial = {"date": timezone.localdate()}
     application = None
-    if (app_id := request.GET.get("application", "")).isdigit():
-        application = get_scoped_or_404(Application, request.user, int(app_id))
+    if (app_id := query_id(request, "application")) is not None:
+        application = get_scoped_or_404(Application, request.user, app_id)
         initial.update(
             org_unit=application.org_unit_id,
             level=application.level,
@@ -123,7 +123,7 @@ def decide_list(request):
             source="application",
             application=application.pk,
         )
-    elif (unit_id := request.GET.get("org_unit", "")).isdigit():
+    elif (unit_id := query_id(request, "org_unit")) is not None:
         initial["org_unit"] = unit_id
     form = ListDecisionForm(request.POST or None, user=request.user, policy=policy, initial=initial)
     context = {"form": form, "policy": policy, "title": _("Decision to list")}
@@ -406,8 +406,8 @@ def evaluation_create(request):
     policy = current_policy()
     initial = {"date": timezone.localdate(), "year": timezone.localdate().year}
     baseline = None
-    if (baseline_id := request.GET.get("baseline", "")).isdigit():
-        baseline = get_scoped_or_404(Evaluation, request.user, int(baseline_id))
+    if (baseline_id := query_id(request, "baseline")) is not None:
+        baseline = get_scoped_or_404(Evaluation, request.user, baseline_id)
         initial.update(
             org_unit=baseline.org_unit_id,
             year=baseline.year + 1,
@@ -418,7 +418,7 @@ def evaluation_create(request):
             findings=baseline.findings,
             **{f"item_{k}": v for k, v in baseline.recorded.items()},
         )
-    elif (unit_id := request.GET.get("org_unit", "")).isdigit():
+    elif (unit_id := query_id(request, "org_unit")) is not None:
         initial["org_unit"] = unit_id
     form = EvaluationForm(
         request.POST or None,
