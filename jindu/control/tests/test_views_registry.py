@@ -621,3 +621,57 @@ def test_the_unit_filter_is_a_picker_and_accepts_any_unit_in_scope(world, people
     # At any scale the picker finds a unit by its name or code.
     found = client.get("/pick/units/", {"q": world.county.code}).json()["results"]
     assert [r["value"] for r in found][:1] == [str(world.county.pk)]
+
+
+# The person list's rows as the template loop rendered them before they were built in Python.
+_LOOP = (
+    "{% load i18n %}"
+    '{% translate "Full name" as l_name %}{% translate "Gender" as l_gender %}'
+    '{% translate "Identity number" as l_id %}{% translate "Residence" as l_residence %}'
+    '{% translate "Status" as l_status %}{% translate "Risk" as l_risk %}'
+    '{% translate "Current order" as l_order %}'
+    '{% translate "Responsible person" as l_responsible %}'
+    '{% translate "Left control" as l_left %}{% for p in rows %}'
+    '<tr><td data-label="{{ l_name }}"><a href="{{ p.url }}">{{ p.name }}</a>'
+    '{% if p.left_control_on %} <span class="badge ok">{{ l_left }}</span>{% endif %}</td>'
+    '<td data-label="{{ l_gender }}">{{ p.gender }}</td>'
+    '<td data-label="{{ l_id }}"><code>{{ p.id_masked }}</code></td>'
+    '<td data-label="{{ l_residence }}">{{ p.residence }}</td>'
+    '<td data-label="{{ l_status }}">{{ p.status }}</td>'
+    "<td data-label=\"{{ l_risk }}\">{% if p.risk_level == 'high' %}"
+    '<span class="badge warn">{{ p.risk }}</span>{% else %}{{ p.risk|default:"—" }}{% endif %}</td>'
+    '<td data-label="{{ l_order }}">{{ p.current_order|default:"—" }}</td>'
+    '<td data-label="{{ l_responsible }}">{{ p.responsible|default:"—" }}</td></tr>'
+    "{% endfor %}"
+)
+
+
+def test_the_list_rows_built_in_python_are_the_template_loops_html():
+    """``person_list._rows_html`` escapes every value as the template did and gives the same
+    markup (whitespace between tags aside), for each branch: a left person, a high risk, no
+    risk, no order and no one responsible, and markup in a name."""
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from jindu.control.web.person_list import _rows_html
+
+    base = {"pk": 1, "url": "/control/persons/1/", "name": "测试甲", "left_control_on": None,
+            "gender": "男", "id_masked": "430421********1234", "residence": "甲乡 · 甲村",
+            "status": "社区戒毒", "risk_level": "low", "risk": "低", "current_order": "社区戒毒",
+            "responsible": "网格员甲"}  # fmt: skip
+    rows = [
+        base,
+        {**base, "pk": 2, "left_control_on": "2024-01-01", "risk_level": "high", "risk": "高"},
+        {**base, "pk": 3, "risk_level": "", "risk": "", "current_order": "", "responsible": ""},
+        {**base, "pk": 4, "name": '<b>"x"</b> & y', "residence": "<i>村</i>"},
+    ]
+
+    def squeeze(html):
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    with translation.override("zh-hans"):
+        expected = Template(_LOOP).render(Context({"rows": rows}))
+        assert squeeze(_rows_html(rows)) == squeeze(expected)
+        assert "&lt;b&gt;" in str(_rows_html(rows))

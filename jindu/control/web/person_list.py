@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +36,14 @@ class _Columns:
         self.status = labels(PersonStatus.choices)
         self.risk = labels(RiskLevel.choices)
         self.order_kind = labels(OrderKind.choices)
+        # One reverse a page, not one a row (≈ 25 µs each): the file's URL for id 0, whose
+        # last segment is the id.
+        detail = reverse("control:person_detail", args=[0])
+        assert detail.endswith("/0/"), detail
+        self._detail_prefix = detail[: -len("0/")]
+
+    def detail_url(self, pk: int) -> str:
+        return f"{self._detail_prefix}{pk}/"
 
     def current_order(self, person) -> str:
         order = person.open_orders[0] if person.open_orders else None
@@ -49,10 +59,10 @@ class _Columns:
         return f"{unit.parent.name} · {unit.name}" if unit.parent_id else unit.name
 
     def row(self, person) -> dict:
-        """What the page shows, as plain values (a dict is the template's cheapest lookup)."""
+        """What the page shows, as plain values."""
         return {
             "pk": person.pk,
-            "url": reverse("control:person_detail", args=[person.pk]),
+            "url": self.detail_url(person.pk),
             "name": person.name,
             "left_control_on": person.left_control_on,
             "gender": self.gender.get(person.gender, person.gender),
@@ -64,6 +74,60 @@ class _Columns:
             "current_order": self.current_order(person),
             "responsible": self.responsible(person),
         }
+
+
+_ROW = (
+    '<tr><td data-label="{l_name}"><a href="{url}">{name}</a>{left}</td>\n'
+    '  <td data-label="{l_gender}">{gender}</td>\n'
+    '  <td data-label="{l_id}"><code>{id_masked}</code></td>\n'
+    '  <td data-label="{l_residence}">{residence}</td>\n'
+    '  <td data-label="{l_status}">{status}</td>\n'
+    '  <td data-label="{l_risk}">{risk}</td>\n'
+    '  <td data-label="{l_order}">{current_order}</td>\n'
+    '  <td data-label="{l_responsible}">{responsible}</td></tr>'
+)
+
+
+def _rows_html(rows: list[dict]) -> str:
+    """The table's rows, built in Python with every value escaped: the same HTML as a
+    template loop gave, without resolving and escaping twenty variables a row through the
+    template engine (a third of the page's rendering, bench/request_profile.py)."""
+    labels = {
+        "l_name": _("Full name"),
+        "l_gender": _("Gender"),
+        "l_id": _("Identity number"),
+        "l_residence": _("Residence"),
+        "l_status": _("Status"),
+        "l_risk": _("Risk"),
+        "l_order": _("Current order"),
+        "l_responsible": _("Responsible person"),
+    }
+    left = format_html(' <span class="badge ok">{}</span>', _("Left control"))
+    dash = "—"
+    html = []
+    for p in rows:
+        risk = (
+            format_html('<span class="badge warn">{}</span>', p["risk"])
+            if p["risk_level"] == RiskLevel.HIGH
+            else p["risk"] or dash
+        )
+        html.append(
+            format_html(
+                _ROW,
+                url=p["url"],
+                name=p["name"],
+                left=left if p["left_control_on"] else "",
+                gender=p["gender"],
+                id_masked=p["id_masked"],
+                residence=p["residence"],
+                status=p["status"],
+                risk=risk,
+                current_order=p["current_order"] or dash,
+                responsible=p["responsible"] or dash,
+                **labels,
+            )
+        )
+    return mark_safe("\n  ".join(html))
 
 
 def _id_hash(request) -> str:
@@ -107,7 +171,7 @@ def person_list(request):
             "search": search,
             "searching_id": bool(_id_hash(request)),
             "page": page,
-            "rows": [columns.row(person) for person in page],
+            "rows_html": _rows_html([columns.row(person) for person in page]),
             "can_register": scope_for(request.user).may(CHANGE, Person),
         },
     )
