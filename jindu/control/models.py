@@ -542,8 +542,26 @@ class LeaveRequest(PersonScoped, Recorded):
             )
         ]
 
+    # Deciding, extending and recording the return are the file's changes (the same roles);
+    # named so that a page offers exactly what the leave's state allows.
+    scope_actions = {
+        "change": WRITE_ROLES,
+        "decide": WRITE_ROLES,
+        "extend": WRITE_ROLES,
+        "return": WRITE_ROLES,
+    }
+
     def __str__(self) -> str:
         return f"{self.person} {self.from_date}–{self.to_date} {self.get_status_display()}"
+
+    def allows_action(self, action: str) -> bool:
+        """What the leave's state allows (the services refuse the rest)."""
+        away = self.status in (LeaveStatus.APPROVED, LeaveStatus.OVERDUE)
+        return {
+            "decide": self.status == LeaveStatus.REQUESTED,
+            "extend": away,
+            "return": away,
+        }.get(action, True)
 
 
 class UrineTest(PersonScoped, Recorded):
@@ -606,8 +624,14 @@ class FollowUp(PersonScoped):
         verbose_name_plural = _("follow-ups")
         ordering = ["status", "-created_at", "-id"]
 
+    scope_actions = {"change": WRITE_ROLES, "close": WRITE_ROLES}
+
     def __str__(self) -> str:
         return f"{self.person} · {self.get_kind_display()}"
+
+    def allows_action(self, action: str) -> bool:
+        """An open follow-up can be closed (done or dismissed); a closed one stays closed."""
+        return self.status == FollowUpStatus.OPEN if action == "close" else True
 
 
 class SickDisabled(PersonScoped, Recorded):
@@ -710,6 +734,16 @@ class RelapseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grid} {self.observed_on} {self.get_status_display()}"
+
+    @property
+    def next_step(self) -> str:
+        """The handler's next step in the report's state: accept a submitted report, record
+        the check of an accepted one, close a checked one; none once closed."""
+        return {
+            RelapseStatus.SUBMITTED: "accept",
+            RelapseStatus.ACCEPTED: "check",
+            RelapseStatus.CHECKED: "close",
+        }.get(self.status, "")
 
 
 class FileAccess(models.Model):

@@ -44,3 +44,34 @@ def test_the_inbox_offers_handling_and_reporting_by_the_map(world, client):
     response = client.get(reverse("control:relapse_inbox"))
     assert not response.context["handles"] and not response.context["may_report"]
     assert client.get(reverse("control:relapse_new")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "status, allowed",
+    [
+        ("requested", {"decide"}),
+        ("approved", {"extend", "return"}),
+        ("overdue", {"extend", "return"}),
+        ("refused", set()),
+        ("returned", set()),
+    ],
+)
+def test_a_leave_allows_the_steps_its_state_allows(status, allowed):
+    """The person file offers a leave's links from ``allows_action`` (not the template)."""
+    from jindu.control.models import LeaveRequest
+
+    leave = LeaveRequest(status=status)
+    steps = {a for a in ("decide", "extend", "return") if leave.allows_action(a)}
+    assert steps == allowed
+
+
+@pytest.mark.parametrize(
+    "status, step",
+    [("submitted", "accept"), ("accepted", "check"), ("checked", "close"), ("closed", "")],
+)
+def test_a_relapse_reports_next_step_follows_its_state(status, step):
+    from jindu.control.models import FollowUp, RelapseReport
+
+    assert RelapseReport(status=status).next_step == step
+    assert FollowUp(status="open").allows_action("close")
+    assert not FollowUp(status="done").allows_action("close")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from jindu.accounts import otp
 from jindu.core.errors import Refused
-from jindu.core.scoping import CHANGE, can
+from jindu.core.scoping import CHANGE, available_actions, can
 from jindu.core.views import get_scoped_or_404
 
 from .. import forms as f
@@ -95,11 +95,21 @@ def person_detail(request, pk: int):
 
 def _file_context(request, person: Person, opened: OpenedFile) -> dict:
     today = timezone.localdate()
+    context = selectors.person_file(request.user, person, today)
+    can_change = can(request.user, CHANGE, person)
+    # Each leave and follow-up carries the named actions the user may take on it now (the
+    # file's change rights, the role and the record's state): the page offers exactly those.
+    for key in ("leaves", "follow_ups"):
+        context[key] = list(context[key])
+        for item in context[key]:
+            item.actions = (
+                available_actions(request.user, item, known_visible=True) if can_change else ()
+            )
     return {
-        **selectors.person_file(request.user, person, today),
+        **context,
         "file": opened,
         "today": today,
-        "can_change": can(request.user, CHANGE, person),
+        "can_change": can_change,
         "articles": control_policy().articles,
     }
 
