@@ -476,6 +476,11 @@ class Flag(EnterpriseScoped):
     def __str__(self) -> str:
         return f"{self.get_rule_display()} · {self.enterprise_id} · {self.period}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still to be closed (``services.close_flag`` closes an open flag only)."""
+        return self.status == FlagStatus.OPEN
+
 
 class AnnualReport(EnterpriseScoped):
     """易制毒条例第三十六条: last year's activity, reported by 31 March."""

@@ -734,7 +734,7 @@ def close_flag(
     county = county_policy()
     codes = [o.code for o in county.flag_outcomes]
     errors = {}
-    if flag.status != FlagStatus.OPEN:
+    if not flag.is_open:
         raise Conflict(_("This flag is already closed."))
     if outcome not in codes:
         errors["outcome"] = [_("Choose the outcome.")]

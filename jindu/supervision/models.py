@@ -138,6 +138,11 @@ class Obligation(models.Model):
         return self.status == ObligationStatus.OPEN and self.due_date < timezone.localdate()
 
     @property
+    def is_waivable(self) -> bool:
+        """Only an open obligation (overdue or not) can be waived (``services.waive``)."""
+        return self.status in (ObligationStatus.OPEN, ObligationStatus.OVERDUE)
+
+    @property
     def display_status(self) -> str:
         if self.is_overdue:
             return ObligationStatus.OVERDUE.label

@@ -382,7 +382,7 @@ def waive(actor, obligation: Obligation, reason: str) -> Obligation:
     require_office(actor)
     if not reason.strip():
         raise Refused(_("Give the reason for waiving it."), field="reason")
-    if obligation.status not in (ObligationStatus.OPEN, ObligationStatus.OVERDUE):
+    if not obligation.is_waivable:
         raise Refused(_("Only an open obligation can be waived."))
     before = audit.snapshot(obligation)
     obligation.status = ObligationStatus.WAIVED

@@ -301,7 +301,9 @@ def flag_list(request):
         {
             "form": form,
             "page": page,
-            "rows": [(f, describe(f), f.enterprise_id in mine) for f in page],
+            # Whether the user may close each flag now: its enterprise is theirs to manage
+            # and the flag still open (``services.close_flag`` refuses the rest).
+            "rows": [(f, describe(f), f.enterprise_id in mine and f.is_open) for f in page],
             "enterprise": enterprise,
             "run_form": forms.RunForm(
                 initial={
