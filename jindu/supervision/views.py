@@ -3,7 +3,9 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -427,7 +429,13 @@ def notifications(request):
     if request.method == "POST":
         pk = request.POST.get("id", "")
         service.mark_read(request.user, int(pk) if pk.isdigit() else None)
-        return redirect(request.POST.get("next") or "supervision:notifications")
+        # Back to where the button was, on this site only (never an address a form names).
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("supervision:notifications")
+        return redirect(target)
     opened = request.GET.get("open", "")
     if opened.isdigit():
         note = items.filter(pk=int(opened)).first()

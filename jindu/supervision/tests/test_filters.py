@@ -63,3 +63,18 @@ def test_the_letters_page_reads_the_year_as_the_api_does(world, client, api_as, 
     assert page.status_code == 200 and page.context["year"] == timezone.localdate().year
     answer = api_as(office).get("/api/v1/responsibility-letters/", {"year": year})
     assert answer.status_code == 400 and "year" in answer.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "target, lands",
+    [
+        ("https://evil.example/", "/supervision/notifications/"),
+        ("//evil.example/x", "/supervision/notifications/"),
+        ("/supervision/board/", "/supervision/board/"),
+        ("", "/supervision/notifications/"),
+    ],
+)
+def test_marking_notifications_read_returns_only_to_this_site(world, client, target, lands):
+    client.force_login(world.users["township_a"])
+    answer = client.post(reverse("supervision:notifications"), {"next": target})
+    assert answer.status_code == 302 and answer["Location"] == lands
