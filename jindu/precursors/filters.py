@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jindu.core.filters import CodeFilter, DayFilter, IdFilter, SelectorFilterSet
+from jindu.core.filters import CodeFilter, IdFilter, SelectorFilterSet
 from jindu.orgs.filters import offer_units
 from jindu.orgs.forms import DateInput
 
@@ -108,8 +108,10 @@ class KpiFilter(SelectorFilterSet):
     the default period in its inputs; the API takes any unit ``kpi_period`` accepts, by id."""
 
     org_unit = IdFilter(label=_("Unit (id)"), help_text=_("default: your own unit"))
-    date_from = DayFilter(label=_("From"), help_text=_("default: 1 January"), widget=DateInput())
-    date_to = DayFilter(label=_("To"), help_text=_("default: today"), widget=DateInput())
+    date_from = df.DateFilter(
+        label=_("From"), help_text=_("default: 1 January"), widget=DateInput()
+    )
+    date_to = df.DateFilter(label=_("To"), help_text=_("default: today"), widget=DateInput())
 
     class Meta:
         model = Enterprise

@@ -102,7 +102,10 @@ class PersonFileRequired:
     opening with a reason (``FileAccess``) within its grant time. A list shows only the
     persons whose file the caller has open; ``?person=`` of a closed file answers 403. The
     integration accounts the office designates (``User.integration_purpose``) read without
-    an opening, and each of their reads is logged with the stated purpose."""
+    an opening, and each of their reads is logged with the stated purpose. Each list's
+    ``filterset_class`` parses its query (``?person=`` and the list's own codes)."""
+
+    filter_backends = [FilterSetBackend]
 
     def _integration(self) -> bool:
         return bool(getattr(self.request.user, "integration_purpose", ""))
@@ -245,7 +248,6 @@ class RiskAssessmentViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = RiskAssessment.objects.all()
     serializer_class = RiskAssessmentSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = RiskAssessmentFilter
 
 
@@ -261,7 +263,6 @@ class ControlOrderViewSet(PersonFileRequired, CreateUpdateViewSet):
 
     queryset = ControlOrder.objects.all()
     serializer_class = ControlOrderSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = ControlOrderFilter
 
 
@@ -270,7 +271,6 @@ class ControlAssignmentViewSet(PersonFileRequired, CreateUpdateViewSet):
 
     queryset = ControlAssignment.objects.all()
     serializer_class = ControlAssignmentSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = ControlAssignmentFilter
 
 
@@ -279,7 +279,6 @@ class StatusChangeViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = StatusChange.objects.all()
     serializer_class = StatusChangeSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = StatusChangeFilter
 
 
@@ -288,7 +287,6 @@ class SickDisabledViewSet(PersonFileRequired, CreateUpdateViewSet):
 
     queryset = SickDisabled.objects.all()
     serializer_class = SickDisabledSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = SickDisabledFilter
 
 
@@ -297,7 +295,6 @@ class UrineTestViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = UrineTest.objects.all()
     serializer_class = UrineTestSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = UrineTestFilter
 
 
@@ -368,7 +365,6 @@ class LeaveRequestViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = LeaveRequest.objects.all()
     serializer_class = LeaveRequestSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = LeaveRequestFilter
 
     def _respond(self, leave_request):
@@ -433,7 +429,6 @@ class ContactLogViewSet(PersonFileRequired, CreateViewSet):
 
     queryset = ContactLog.objects.all()
     serializer_class = ContactLogSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = ContactLogFilter
 
 
@@ -443,7 +438,6 @@ class ResidenceChangeViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
 
     queryset = ResidenceChange.objects.all()
     serializer_class = ResidenceChangeSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = ResidenceChangeFilter
 
     @extend_schema(request=MoveReportSerializer, responses=ResidenceChangeSerializer)
@@ -467,7 +461,6 @@ class FollowUpViewSet(PersonFileRequired, ScopedReadOnlyViewSet):
 
     queryset = FollowUp.objects.all()
     serializer_class = ControlFollowUpSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = FollowUpFilter
 
     @extend_schema(request=ControlFollowUpCloseSerializer, responses=ControlFollowUpSerializer)
@@ -519,7 +512,9 @@ def kpi_query(request, query_class=KpiQuery):
 class ControlKpiView(APIView):
     """The five control targets of 方案一（三） for a unit's subtree and a period: numerator,
     denominator, value (%), target (%) and met. Definitions and targets are the policy
-    file's; people behind each number: GET …/people/."""
+    file's; people behind each number: GET …/people/. Defaults: `org_unit` your own unit (a
+    township's; the county for the office, leaders and police stations), `date_from`
+    1 January of `date_to`'s year, `date_to` today."""
 
     # The parameters are the FilterSet's (``filters=True`` documents them).
     filter_backends = [FilterSetBackend]
@@ -545,7 +540,9 @@ class ControlKpiView(APIView):
 
 
 class ControlKpiPeopleView(ListAPIView):
-    """The persons behind one target's numerator, denominator or gap (masked, scoped)."""
+    """The persons behind one target's numerator, denominator or gap (masked, scoped):
+    `code` the target (required), `which` the part (default: the denominator); the unit and
+    period as GET /api/v1/kpis/control/ takes them."""
 
     serializer_class = PersonSerializer
     queryset = Person.objects.all()
