@@ -166,27 +166,15 @@ def default_kpi_unit(user) -> OrgUnit | None:
 def kpi_breakdown(
     user, unit: OrgUnit, date_from: datetime.date, date_to: datetime.date
 ) -> list[tuple[OrgUnit, list[rules.Indicator]]]:
-    """Each direct child of ``unit`` the user may see, with its five targets: the persons'
-    and the orders' parts counted once, grouped by the unit each person lived in on the
-    as-of date and summed by subtree (three queries, whatever the number of children)."""
+    """Each direct child of ``unit`` the user may see, with its five targets
+    (``control_kpis_for_units``: one grouped count, whatever the number of children)."""
     children = list(
         OrgUnit.objects.restrict(user, VIEW)
         .filter(parent=unit, level__in=(UnitLevel.TOWNSHIP, UnitLevel.VILLAGE, UnitLevel.GRID))
         .order_by("sort_order", "path")
     )
-    if not children:
-        return []
-    by_residence = control_kpis_by_unit(user, unit, date_from, date_to)
-    paths = dict(OrgUnit.objects.filter(pk__in=by_residence).values_list("pk", "path"))
-    result = []
-    for child in children:
-        totals: dict[str, int] = {}
-        for residence, counts in by_residence.items():
-            if paths.get(residence, "").startswith(child.path):
-                for key, value in counts.items():
-                    totals[key] = totals.get(key, 0) + value
-        result.append((child, _indicators(totals)))
-    return result
+    figures = control_kpis_for_units(user, children, date_from, date_to)
+    return [(child, figures[child.pk]) for child in children]
 
 
 def indicators_of(counts: dict[str, int]) -> list[rules.Indicator]:

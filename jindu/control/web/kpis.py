@@ -18,11 +18,9 @@ from jindu.core.exports import xlsx_response
 from jindu.core.views import paginate
 
 from .. import selectors
-from ..filters import PARTS, KpiPartQuery, KpiQuery
+from ..filters import CODES, PARTS, KpiPartQuery, KpiQuery
 from ..policy import control_policy
 from . import require_control
-
-CODES = (*selectors.PERSON_TARGETS, *selectors.ORDER_TARGETS)
 
 
 def _period(request, query_class=KpiQuery):
