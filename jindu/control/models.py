@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from jindu.accounts.roles import Role
 from jindu.core.models import Recorded
+from jindu.core.permissions import role_sees
 from jindu.core.protected import ProtectedNumber
 from jindu.core.scoping import VIEW, ScopedQuerySet, scope_for
 
@@ -41,8 +42,7 @@ class ControlQuerySet(ScopedQuerySet):
     """Scoped like every area, and closed to roles not named in ``scope_view_roles``."""
 
     def restrict(self, user, action: str = VIEW):
-        roles = getattr(self.model, "scope_view_roles", None)
-        if roles is not None and scope_for(user).role not in roles:
+        if not role_sees(scope_for(user).role, self.model):
             return self.none()
         return super().restrict(user, action)
 

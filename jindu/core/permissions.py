@@ -38,6 +38,14 @@ def actions_of(model: type[models.Model] | models.Model) -> tuple[str, ...]:
     return tuple(dict.fromkeys((VIEW, CHANGE, *declared)))
 
 
+def role_sees(role: str | None, model) -> bool:
+    """Whether ``role`` sees ``model``'s records at all: a model may close itself to the roles
+    it does not name in ``scope_view_roles`` (a tip, the access logs), whatever their
+    jurisdiction. The one reading of that attribute (querysets, menus, templates)."""
+    roles = getattr(model, "scope_view_roles", None)
+    return roles is None or role in roles
+
+
 def role_may(role: str | None, action: str, model) -> bool:
     if role is None:
         return False

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q
 
-from .permissions import CHANGE, VIEW, actions_of, role_may
+from .permissions import CHANGE, VIEW, actions_of, role_may, role_sees
 from .roles import Role
 
 __all__ = [
@@ -196,8 +196,7 @@ def sees(user, model: type[models.Model]) -> bool:
     scope = scope_for(user)
     if scope.is_empty and not scope.bound:
         return False
-    roles = getattr(model, "scope_view_roles", None)
-    return roles is None or scope.role in roles
+    return role_sees(scope.role, model)
 
 
 def is_office(user) -> bool:

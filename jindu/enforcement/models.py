@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.accounts.roles import Role
 from jindu.control import crypto
 from jindu.core.models import Recorded
+from jindu.core.permissions import role_sees
 from jindu.core.protected import ProtectedNumber
 from jindu.core.scoping import VIEW, ScopedQuerySet
 
@@ -32,8 +33,7 @@ class EnforcementQuerySet(ScopedQuerySet):
 
     def restrict(self, user, action: str = VIEW):
         scope = enforcement_scope(user)
-        roles = getattr(self.model, "scope_view_roles", None)
-        if scope.is_empty or (roles is not None and scope.role not in roles):
+        if scope.is_empty or not role_sees(scope.role, self.model):
             return self.none()
         if not scope.may(action, self.model):
             return self.none()
