@@ -5,8 +5,6 @@ value answers 400 naming it and the schema lists every parameter."""
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters as df
 from django import forms
 from django.shortcuts import get_object_or_404
@@ -160,14 +158,16 @@ class KpiQuery(_UnitQuery, QueryFilterSet):
     def is_valid(self):
         valid = super().is_valid()
         year = self.form.cleaned_data.get("year") if valid else None
-        if year and not 1990 <= year <= datetime.date.today().year + 1:
+        if year and not self._in_range(year):
             self.form.add_error("year", _("Enter a year such as 2026."))
             return False
         return valid
 
+    @staticmethod
+    def _in_range(year: int) -> bool:
+        return 1990 <= year <= timezone.localdate().year + 1
+
     def chosen_year(self) -> int:
         """The year asked for when it is valid (``is_valid``), else this year."""
         year = self.values().get("year")
-        if year and 1990 <= year <= datetime.date.today().year + 1:
-            return year
-        return timezone.localdate().year
+        return year if year and self._in_range(year) else timezone.localdate().year
