@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jindu.core.errors import Refused
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
+from jindu.core.views import (
+    apply_refusal,
+    get_scoped_or_404,
+    local_target,
+    paginate,
+    require_office_user,
+)
 
 from . import services
 from .forms import (
@@ -162,7 +168,6 @@ def otp_view(request):
     """The second factor: enrol (scan the key, confirm with a code, keep the recovery codes)
     or enter a code (or a recovery code)."""
     from django import forms as djforms
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     from . import otp
 
@@ -170,9 +175,7 @@ def otp_view(request):
         code = djforms.CharField(label=_("One-time code"), max_length=20)
 
     form = CodeForm(request.POST or None)
-    target = request.GET.get("next", "") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = "/"
+    target = local_target(request, request.GET.get("next", ""), "/")
     device = otp.totp_device(request.user)
     if device is None:
         pending = otp.start_enrolment(request.user)

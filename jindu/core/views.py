@@ -16,6 +16,17 @@ def get_scoped_or_404(model, user, pk, action: str = VIEW):
     return obj
 
 
+def local_target(request, target: str, default: str = "") -> str:
+    """``target`` (a ``next`` address a link or form names) when it leads to this site, else
+    ``default``: a page never sends the user on to an address someone else chose."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    allowed = url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else default
+
+
 def query_id(request, name: str) -> int | None:
     """An id a link names in a page's query string to prefill a form (``?org_unit=7``), or
     None when the value is not one: a whole number from 1 to the largest a database holds

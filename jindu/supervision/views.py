@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +12,13 @@ from jindu.core.errors import Refused
 from jindu.core.models import HolidayArrangement
 from jindu.core.scoping import CHANGE, VIEW, is_office, scope_for
 from jindu.core.services import attachments_of
-from jindu.core.views import apply_refusal, get_scoped_or_404, paginate, require_office_user
+from jindu.core.views import (
+    apply_refusal,
+    get_scoped_or_404,
+    local_target,
+    paginate,
+    require_office_user,
+)
 from jindu.orgs.models import UnitLevel
 from jindu.policy.registry import current_policy
 
@@ -429,13 +434,9 @@ def notifications(request):
     if request.method == "POST":
         pk = request.POST.get("id", "")
         service.mark_read(request.user, int(pk) if pk.isdigit() else None)
-        # Back to where the button was, on this site only (never an address a form names).
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, {request.get_host()}, require_https=request.is_secure()
-        ):
-            target = reverse("supervision:notifications")
-        return redirect(target)
+        # Back to where the button was, on this site only.
+        default = reverse("supervision:notifications")
+        return redirect(local_target(request, request.POST.get("next", ""), default))
     opened = request.GET.get("open", "")
     if opened.isdigit():
         note = items.filter(pk=int(opened)).first()

@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jindu.core.errors import Refused
 from jindu.core.scoping import CHANGE
-from jindu.core.views import get_scoped_or_404
+from jindu.core.views import get_scoped_or_404, local_target
 
 from .. import forms as f
 from ..models import (
@@ -232,9 +231,7 @@ def action(request, pk: int, name: str):
     kwargs = {"user": request.user} if spec.needs_user else {}
     form = spec.form(request.POST or None, initial=_today_initial(spec.form), **kwargs)
     detail = reverse("control:person_detail", args=[person.pk])
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = ""
+    target = local_target(request, request.POST.get("next") or request.GET.get("next") or "")
     context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,14 +10,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jindu.accounts import otp
 from jindu.core.errors import Refused
 from jindu.core.scoping import CHANGE, available_actions, can
-from jindu.core.views import get_scoped_or_404
+from jindu.core.views import get_scoped_or_404, local_target
 
 from .. import forms as f
 from .. import selectors
@@ -85,8 +84,7 @@ def person_detail(request, pk: int):
                 refusal_context(form, exc)
             else:
                 _grant(request, person, result)
-                target = request.GET.get("next", "")
-                if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                if target := local_target(request, request.GET.get("next", "")):
                     return redirect(target)
                 return redirect("control:person_detail", pk=person.pk)
         return render(request, "control/file_open.html", {"person": person, "form": form})
