@@ -282,9 +282,9 @@ class KpiPartQuery(KpiQuery):
     """The drill-down page (the target is in its path): which tab, by the page's own names
     (an unknown one opens the denominator)."""
 
-    part = df.ChoiceFilter(
-        label=_("Part"), choices=[(p, p) for p in PARTS], widget=forms.HiddenInput
-    )
+    # A tab, not a filter: an unknown one must not make the unit and period invalid.
+    part = df.CharFilter(label=_("Part"), widget=forms.HiddenInput)
 
     def tab(self) -> str:
-        return self.values().get("part") or "denominator"
+        part = self.values().get("part")
+        return part if part in PARTS else "denominator"

@@ -242,3 +242,10 @@ def test_the_page_and_the_api_read_one_query(county, client, api_as, persona):
     no_target = api_as(user).get("/api/v1/kpis/control/people/")
     assert no_target.status_code == 400
     assert no_target.json()["errors"]["code"] == ["请选择指标。"]
+
+
+def test_an_unknown_tab_opens_the_denominator(county, client):
+    client.force_login(county.users["office_admin"])
+    url = reverse("control:kpi_people", args=["community_execution_rate"])
+    page = client.get(f"{url}?org_unit={county.county.pk}&{PERIOD}&part=bogus")
+    assert page.context["period"] is not None and page.context["part"] == "denominator"
